@@ -77,8 +77,13 @@ def _plain(data: Any) -> Any:
     return data
 
 
+# Global options. Their parser defaults are SUPPRESS because argparse copies every subparser default over the
+# value given before the subcommand (`hall --db X audit verify` would lose X); `main` fills these in afterwards.
+GLOBAL_DEFAULTS: dict[str, Any] = {"db": None, "config": None, "json": False}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--db", help="数据库地址（SQLite 文件路径或 postgresql://…），优先于 HALL_DB_URL 与配置文件")
     common.add_argument("--config", help="本机配置文件（默认在系统配置目录的 govhall/machine.toml）")
     common.add_argument("--json", action="store_true", help="以 JSON 输出，便于脚本处理")
@@ -100,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    for key, value in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, key):
+            setattr(args, key, value)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE

@@ -30,6 +30,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -413,6 +414,10 @@ class Appointment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+# The predicate of the partial index ix_ticket_targeted; queries repeat it verbatim so both planners use the index.
+TICKET_TARGETED_SQL = "target_window_id IS NOT NULL OR target_staff_id IS NOT NULL"
+
+
 class Ticket(Base):
     """A queue number (排队号)."""
 
@@ -452,6 +457,11 @@ class Ticket(Base):
         UniqueConstraint("origin_queue_id", "business_day", "seq"),
         Index("ix_ticket_waiting", "queue_id", "status", "priority", "queued_at"),
         Index("ix_ticket_day", "site_id", "business_day"),
+        # What a window holds (called/serving/parked): call-next guard, restart recovery, per-window reports.
+        Index("ix_ticket_holder", "window_id", "status"),
+        # Transfers meant for one window/clerk: a small partial index, so call-next finds them without a scan.
+        Index("ix_ticket_targeted", "status", "business_day",
+              sqlite_where=text(TICKET_TARGETED_SQL), postgresql_where=text(TICKET_TARGETED_SQL)),
     )
 
 

@@ -156,7 +156,7 @@ def test_realistic_anchors(by_name):
     def days(name):
         return by_name[name]["statutory_days"], by_name[name]["promised_days"]
 
-    assert days("企业设立登记") == (15, 1)
+    assert days("企业设立登记") == (3, 1)  # 《市场主体登记管理条例》第十九条: 3 个工作日
     assert days("国有建设用地使用权及房屋所有权转移登记（存量房买卖）") == (30, 5)
     assert days("食品经营许可证核发") == (20, 10)
     assert by_name["建筑工程施工许可证核发"]["statutory_days"] == 15
