@@ -1,0 +1,15 @@
+"""Kiosk screens. Views only lay out and emit signals; kiosk.controller decides what happens."""
+
+from kiosk.views.admin import AdminPinView
+from kiosk.views.base import View
+from kiosk.views.home import HomeView
+from kiosk.views.phone import PhoneView
+from kiosk.views.placeholder import PlaceholderView
+from kiosk.views.priority import PriorityView
+from kiosk.views.queues import QueueChoiceView
+from kiosk.views.ticket import TicketView
+
+__all__ = [
+    "AdminPinView", "HomeView", "PhoneView", "PlaceholderView", "PriorityView", "QueueChoiceView",
+    "TicketView", "View",
+]  # fmt: skip
