@@ -19,7 +19,7 @@ def sample_ticket(issued_at: datetime | None = None) -> TicketSlip:
         queue_name="综合受理",
         people_ahead=3,
         issued_at=issued_at or datetime.now().replace(second=0, microsecond=0),
-        qr_data="https://hall.example.gov.cn/q/A001?t=TEST",
+        qr_data="GH1|T|TEST|00000000|A001|0|TEST",  # a ticket payload no hall can match
         footer="打印测试，本票无效",
         estimated_wait="约 10–20 分钟",
     )

@@ -129,8 +129,7 @@ def check_qt(timeout: float = 20.0) -> Check:
 def check_printer(cfg) -> Check:
     from common.printing import backends
 
-    settings = backends.PrinterSettings.from_config(cfg.printer) if hasattr(backends.PrinterSettings, "from_config") \
-        else backends.PrinterSettings(**{k: getattr(cfg.printer, k) for k in backends.PrinterSettings.__dataclass_fields__ if hasattr(cfg.printer, k)})
+    settings = backends.PrinterSettings.from_config(cfg.printer)
     if settings.kind == "none":
         return Check("小票打印机", OK, "本机未配置打印机（printer.kind = none）")
     status = backends.query_status(settings)
@@ -144,7 +143,8 @@ def check_calendar(today: dt.date | None = None) -> Check:
 
     today = today or dt.date.today()
     years = sorted(WorkingCalendar().known_years())
-    need = {today.year} | ({today.year + 1} if today.month == 12 else set())
+    # The next year's holidays are announced in November; warn from then on until they are entered.
+    need = {today.year} | ({today.year + 1} if today.month >= 11 else set())
     missing = sorted(need - set(years))
     if missing:
         return Check("法定工作日历", WARN, f"内置节假日数据不含 {'、'.join(map(str, missing))} 年",

@@ -511,7 +511,7 @@ def test_print_test_png(tmp_path, paper):
     out = print_test(PrinterSettings(kind="none", paper_width_mm=paper), out_png=tmp_path / "p.png")
     with Image.open(out) as img:
         assert img.width == Paper.from_width(paper).dots
-        assert decode_qr(img) == ["https://hall.example.gov.cn/q/A001?t=TEST"]
+        assert decode_qr(img) == ["GH1|T|TEST|00000000|A001|0|TEST"]
 
 
 @pytest.mark.parametrize("mode", ["raster", "gb18030"])
@@ -520,7 +520,7 @@ def test_print_test_to_dummy(mode):
     assert print_test(settings) is None
     (job,) = backends.dummy_jobs()
     if mode == "raster":
-        assert decode_qr(stack(raster_bands(job))) == ["https://hall.example.gov.cn/q/A001?t=TEST"]
+        assert decode_qr(stack(raster_bands(job))) == ["GH1|T|TEST|00000000|A001|0|TEST"]
     else:
         assert "示例政务服务中心".encode("gb18030") in job
         assert RARE.encode("gb18030") in job
