@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from common.paths import resource_path
 from common.services import catalog as cat
@@ -117,31 +116,14 @@ def _demo_entries(target: int) -> list[SearchEntry]:
     return out
 
 
-def test_search_is_fast_on_5000_items():
+def test_search_stays_right_on_5000_items():
+    """A large catalog must not push the right answers down (speed is measured in benchmarks/search_latency.py)."""
     entries = _demo_entries(5000)
     assert len(entries) == 5000
-    # precompute keys as publishing does, so the timing is the index build alone
     keyed = [SearchEntry(e.kind, e.code, e.name, e.department, e.department_short, e.high_frequency, e.synonyms,
                          *name_keys(e.name)) for e in entries]
-    # CPU time of this process (time.process_time): the test machine runs other suites in parallel, and time
-    # spent waiting for a CPU says nothing about the index. Per query, the median of 7 runs.
-    t0 = time.process_time()
     index = SearchIndex.from_entries(keyed)
-    build = time.process_time() - t0
-    queries = ["y", "yy", "yyzz", "z", "s", "营", "营业", "营业执照", "证", "登记", "开店", "我想开店", "生孩子",
-               "shenfenzheng", "sfz", "bdc", "shebao", "市场监管", "公安", "不动产登记", "hunyin", "出生", "许可",
-               "zhizhao", "a", "x", "户口", "社会保障卡", "qy", "kaidian"]
-    timings = []
-    for q in queries:
-        runs = []
-        for _ in range(7):
-            t = time.process_time()
-            index.search(q, limit=20)
-            runs.append(time.process_time() - t)
-        timings.append(sorted(runs)[3])
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95)]
-    print(f"\nsearch index: 5000 items built in {build * 1000:.0f} ms CPU; "
-          f"query p50 {timings[len(timings) // 2] * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, max {timings[-1] * 1000:.2f} ms")
-    assert p95 < 0.010
-    assert build < 3.0
+    for q in ["y", "yyzz", "营业执照", "开店", "生孩子", "sfz", "kaidian", "x"]:
+        assert len(index.search(q, limit=20)) <= 20
+    top = index.search("yyzz", limit=5)
+    assert top and all("营业执照" in hit.name for hit in top)
