@@ -374,6 +374,9 @@ class WindowBreak(Base):
     ended_at: Mapped[Optional[dt.datetime]] = mapped_column()
     reason: Mapped[str] = mapped_column(String(200))
 
+    # "is this window paused?" is asked on every call; window_break grows every day.
+    __table_args__ = (Index("ix_window_break_session", "session_id", "ended_at"),)
+
 
 class Consultation(Base):
     """首问负责: a question this window does not handle, recorded with where the citizen was sent."""
