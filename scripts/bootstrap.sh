@@ -81,7 +81,7 @@ fi
 # libQt6{Core,Gui,Widgets,Network,PrintSupport,XcbQpa,WaylandClient} and the xcb, wayland,
 # offscreen, xcb-gl, image-format, input-context and cups plugins.
 QT_PKGS=(
-    libegl1 libgl1 libdrm2 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
+    libegl1 libgl1 libdrm2 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0 libpulse0
     libxkbcommon0 libxkbcommon-x11-0 libx11-6 libx11-xcb1
     libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
     libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1
