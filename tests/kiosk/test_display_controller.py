@@ -4,7 +4,6 @@ player (clips into a WAV file); calls made through the queue engine as a clerk m
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
