@@ -152,6 +152,18 @@ def check_calendar(today: dt.date | None = None) -> Check:
     return Check("法定工作日历", OK, f"节假日数据覆盖 {years[0]}–{years[-1]} 年")
 
 
+def check_voice(cfg) -> Check:
+    from common.services.voice_queue import voice_health
+
+    health = voice_health(cfg.display.voice_backend)
+    if health.ok:
+        return Check("语音播报", OK, health.summary)
+    # Only a hall display must speak; elsewhere a missing sound card is worth knowing, not a failure.
+    status = FAIL if cfg.machine.role == "display" and cfg.display.voice_backend != "none" else WARN
+    return Check("语音播报", status, health.summary + ("；" + "；".join(health.problems) if health.problems else ""),
+                 "检查音箱与声卡，或在配置中设置 display.voice_backend = \"clips\" / \"chime\"")
+
+
 def check_audit(db) -> Check:
     from common.services.audit import verify
 
@@ -181,6 +193,7 @@ def run_doctor(db_url: str | None, config_path: str | None, *, check_gui: bool =
         report.checks.append(_guard("Qt 图形界面", check_qt))
     if cfg is not None:
         report.checks.append(_guard("小票打印机", lambda: check_printer(cfg)))
+        report.checks.append(_guard("语音播报", lambda: check_voice(cfg)))
     if db is not None:
         db.dispose()
     return report
