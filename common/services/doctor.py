@@ -160,7 +160,8 @@ def check_voice(cfg) -> Check:
         return Check("语音播报", OK, health.summary)
     # Only a hall display must speak; elsewhere a missing sound card is worth knowing, not a failure.
     status = FAIL if cfg.machine.role == "display" and cfg.display.voice_backend != "none" else WARN
-    return Check("语音播报", status, health.summary + ("；" + "；".join(health.problems) if health.problems else ""),
+    extra = [p for p in health.problems if p not in health.summary]
+    return Check("语音播报", status, "；".join([health.summary, *extra]),
                  "检查音箱与声卡，或在配置中设置 display.voice_backend = \"clips\" / \"chime\"")
 
 
