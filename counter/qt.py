@@ -1,0 +1,79 @@
+"""The one place the counter package imports Qt.
+
+Every other counter module does `from counter.qt import QLabel, Signal, ...`. Swapping bindings, pinning a
+version check or adding a shim happens here only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QDateTime,
+    QElapsedTimer,
+    QEvent,
+    QObject,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QScreen,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QStackedWidget,
+    QStatusBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+__all__ = [
+    "QAbstractButton", "QApplication", "QButtonGroup", "QCheckBox", "QCloseEvent", "QColor", "QComboBox",
+    "QDateTime", "QDialog", "QElapsedTimer", "QEvent", "QFont", "QFontDatabase", "QFormLayout", "QFrame",
+    "QGridLayout", "QGuiApplication", "QHBoxLayout", "QIcon", "QKeyEvent", "QKeySequence", "QLabel", "QLineEdit",
+    "QListWidget", "QListWidgetItem", "QMainWindow", "QObject", "QPainter", "QPainterPath", "QPen", "QPixmap",
+    "QPlainTextEdit", "QPoint", "QPointF", "QPushButton", "QRadioButton", "QRect", "QRectF", "QRunnable",
+    "QScreen", "QShortcut", "QSize", "QSizePolicy", "QStackedWidget", "QStatusBar", "QTabWidget", "QThread",
+    "QThreadPool", "QTimer", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot",
+]  # fmt: skip
