@@ -255,14 +255,18 @@ class WindowCtx:
 
 
 def _window_statement(*, lock: bool, check_free: bool):
-    cols = [W.c.id, W.c.number, W.c.name, W.c.site_id, W.c.active, S.c.code, S.c.timezone]
+    cols = [W.c.id, W.c.number, W.c.name, W.c.site_id, W.c.active, S.c.code, S.c.timezone,
+            # the acting clerk's open attendance session at this window (ix_window_session_open)
+            select(WS.c.id).where(WS.c.window_id == W.c.id, WS.c.staff_id == bindparam("p_staff"),
+                                  WS.c.ended_at.is_(None)).limit(1).scalar_subquery().label("session_id")]
     if check_free:
-        # the number this window is calling/serving (ix_ticket_holder), and its open pause (ix_window_break_session)
+        # the number this window is calling/serving (ix_ticket_holder), and its open pause (ix_window_break_session);
+        # one level of subquery each, so both correlate to this window's row
         cols.append(select(T.c.number).where(T.c.window_id == W.c.id, T.c.status.in_(HELD_ACTIVE))
-                    .limit(1).scalar_subquery())
-        open_sessions = select(WS.c.id).where(WS.c.window_id == W.c.id, WS.c.ended_at.is_(None))
-        cols.append(select(WB.c.id).where(WB.c.session_id.in_(open_sessions), WB.c.ended_at.is_(None))
-                    .limit(1).scalar_subquery())
+                    .limit(1).scalar_subquery().label("held_number"))
+        cols.append(select(WB.c.id).join(WS, WS.c.id == WB.c.session_id)
+                    .where(WS.c.window_id == W.c.id, WS.c.ended_at.is_(None), WB.c.ended_at.is_(None))
+                    .limit(1).scalar_subquery().label("open_break"))
     stmt = select(*cols).join(S, S.c.id == W.c.site_id).where(W.c.id == bindparam("p_window"))
     # PostgreSQL: one call at a time per window (row lock); SQLite: the write transaction is already IMMEDIATE
     return stmt.with_for_update(of=W) if lock else stmt
@@ -272,19 +276,24 @@ _WINDOW = {(lock, free): _window_statement(lock=lock, check_free=free) for lock 
            for free in (False, True)}
 
 
-def load_window(s: Session, window_id: int, *, lock: bool = False, check_free: bool = False) -> WindowCtx:
-    """The window (NotFound / inactive refused); with `check_free`, it must hold no called/serving ticket and not
-    be paused — in the same round trip."""
-    row = s.execute(_WINDOW[(lock, check_free)], {"p_window": window_id}).first()
+def _load_window_row(s: Session, window_id: int, staff_id: int | None, *, lock: bool, check_free: bool):
+    row = s.execute(_WINDOW[(lock, check_free)], {"p_window": window_id, "p_staff": staff_id}).first()
     if row is None:
         raise NotFound(f"找不到窗口（编号 {window_id}），请检查本机的窗口设置。")
     if not row.active:
         raise InvalidInput(f"{row.number}号窗口已停用，不能叫号。")
     if check_free:
-        if row[7] is not None:
-            raise InvalidInput(f"本窗口正在办理 {row[7]}，请先办结或标记过号后再叫下一位。")
-        if row[8] is not None:
+        if row.held_number is not None:
+            raise InvalidInput(f"本窗口正在办理 {row.held_number}，请先办结或标记过号后再叫下一位。")
+        if row.open_break is not None:
             raise InvalidInput("本窗口处于暂停服务状态，请先恢复服务。")
+    return row
+
+
+def load_window(s: Session, window_id: int, *, lock: bool = False, check_free: bool = False) -> WindowCtx:
+    """The window (NotFound / inactive refused); with `check_free`, it must hold no called/serving ticket and not
+    be paused — in the same round trip."""
+    row = _load_window_row(s, window_id, None, lock=lock, check_free=check_free)
     return WindowCtx(row.id, row.number, row.name, row.site_id, row.code, row.timezone)
 
 
@@ -294,16 +303,14 @@ def assert_clerk(actor: Actor, action: str) -> None:
 
 def _assert_at_window(s: Session, actor: Actor, window_id: int, *, lock: bool = False,
                       check_free: bool = False) -> WindowCtx:
-    """The clerk may act at this window.
-
-    Hook for attendance: when sign-in is enforced, this must also check that `actor` holds the window's open
-    WindowSession and is not on a break — `common.services.attendance.assert_signed_in(session, actor, window_id)`
-    does exactly that (it wants an ORM Session: `Session(bind=conn)`). For now: the window exists, is active and
-    belongs to the clerk's site; a paused window cannot call (see engine._assert_window_free).
-    """
-    w = load_window(s, window_id, lock=lock, check_free=check_free)
+    """The clerk may act at this window: it exists, is active, belongs to the clerk's site, and the clerk is
+    signed in there (签到, `common.services.attendance`) — all in the window's one round trip."""
+    row = _load_window_row(s, window_id, actor.staff_id, lock=lock, check_free=check_free)
+    w = WindowCtx(row.id, row.number, row.name, row.site_id, row.code, row.timezone)
     if actor.site_id is not None and actor.site_id != w.site_id and Role.ADMIN not in actor.roles:
         raise PermissionDenied(f"{actor.name}（{actor.staff_no}）不属于{w.label()}所在的服务中心，不能在此窗口办理。")
+    if row.session_id is None:
+        raise PermissionDenied(f"您尚未在{w.label()}签到，请先签到后再办理。")
     return w
 
 

@@ -6,9 +6,10 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from common.db.models import (
+    WindowSession,
     Appointment,
     HallEvent,
     HallOpeningDay,
@@ -459,8 +460,31 @@ def test_transfer_to_staff_is_only_callable_by_that_clerk(db):
     t = qs.call_next(db, hall.clerk(1), hall.w(1), now=NOW)
     qs.transfer(db, hall.clerk(1), hall.w(1), t.ticket_id, to_staff_id=hall.clerk(2).staff_id, now=NOW)
     assert qs.call_next(db, hall.clerk(1), hall.w(1), now=NOW) is None
-    # the same clerk signed in at another window (3, which does not serve A) still gets it
+    # the clerk it was meant for, now signed in at another window (3, which does not serve A), still gets it
+    with db.write() as s:
+        s.execute(update(WindowSession).where(WindowSession.window_id.in_([hall.w(2), hall.w(3)]))
+                  .values(ended_at=NOW))
+        s.add(WindowSession(staff_id=hall.clerk(2).staff_id, window_id=hall.w(3), business_day=DAY, started_at=NOW))
     assert qs.call_next(db, hall.clerk(2), hall.w(3), now=NOW).number == "A001"
+
+
+def test_a_clerk_must_be_signed_in_at_the_window(db):
+    hall = make_hall(db)
+    hall.issue("A")
+    with pytest.raises(PermissionDenied, match="签到"):
+        qs.call_next(db, hall.clerk(2), hall.w(1), now=NOW)  # clerk 2 is signed in at window 2, not 1
+
+
+def test_one_paused_window_does_not_stop_the_others(db):
+    from common.services import attendance
+
+    hall = make_hall(db)
+    hall.issue("A")
+    session = attendance.open_session(db, hall.w(2))
+    attendance.start_break(db, hall.clerk(2), session.id, "就餐", now=NOW)
+    assert qs.call_next(db, hall.clerk(1), hall.w(1), now=NOW).number == "A001"
+    with pytest.raises(InvalidInput, match="暂停服务"):
+        qs.call_next(db, hall.clerk(2), hall.w(2), now=NOW)
 
 
 def test_transfer_with_return_after(db):
