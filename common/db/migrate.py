@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from filelock import FileLock
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -44,13 +44,9 @@ def _migration_lock(db: Database):
         if not path or path == ":memory:":
             yield
             return
-        lock_path = Path(path).with_suffix(".migrate.lock")
-        with open(lock_path, "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        # an OS file lock (fcntl on POSIX, LockFileEx on Windows), released even if the process dies
+        with FileLock(str(Path(path).with_suffix(".migrate.lock"))):
+            yield
     else:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
