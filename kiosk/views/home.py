@@ -1,4 +1,7 @@
-"""Home: one big 取号 tile and four smaller ones (the latter open a 即将开放 page for now)."""
+"""Home: one big 取号 tile and four smaller ones (事项查询, 预约签到, 进度查询, 评价与投诉).
+
+A feature listed in COMING_SOON carries a 即将开放 tag and opens the placeholder page.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ FEATURES = [
     ("progress", "进度查询", "查询办件进度"),
     ("feedback", "评价与投诉", "对服务进行评价或投诉"),
 ]
+COMING_SOON: frozenset[str] = frozenset()  # every home feature is built
 
 
 class HomeView(View):
@@ -76,4 +80,4 @@ class HomeView(View):
         super().retranslate()
         self.take_tile.set_texts(tr("取号"), tr("选择业务，领取排队号"))
         for key, title, sub in FEATURES:
-            self.feature_tiles[key].set_texts(tr(title), tr(sub), tag=tr("即将开放"))
+            self.feature_tiles[key].set_texts(tr(title), tr(sub), tag=tr("即将开放") if key in COMING_SOON else "")

@@ -48,10 +48,14 @@ def test_screenshots_of_every_screen(tmp_path):
     proc = run_kiosk("--screenshots", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     names = {p.name for p in out.glob("*.png")}
-    for screen in ("home", "queues", "priority", "phone", "ticket", "error_printer"):
+    for screen in ("home", "queues", "priority", "phone", "ticket", "error_printer",
+                   "guide", "guide_search", "guide_words", "guide_departments", "guide_bundles", "item_guide",
+                   "item_guide_printed", "bundle_guide", "lookup", "lookup_keypad", "lookup_error", "progress",
+                   "complaint_category", "complaint_window", "complaint_phrases", "complaint_phone",
+                   "complaint_done", "checkin"):
         for mode in ("zh", "en", "elderly"):
             assert f"{screen}_{mode}.png" in names
-    for name in ("placeholder_lookup_zh.png", "admin_zh.png", "error_db_zh.png",
+    for name in ("admin_zh.png", "error_db_zh.png", "guide_portrait_zh.png", "lookup_portrait_elderly.png",
                  "home_portrait_zh.png", "queues_portrait_zh.png"):
         assert name in names
     assert Image.open(out / "home_zh.png").size == (1920, 1080)
