@@ -35,12 +35,11 @@ from kiosk.i18n import tr
 from kiosk.printing import PrintFailed, TicketPrinter, build_slip
 from kiosk.qt import QApplication, QEvent, QGuiApplication, QObject, QTimer, Signal
 from kiosk.services import KioskServices, LookupThrottle, print_document
-from kiosk.views.frame import ServiceKioskWindow
 from kiosk.views.guide import MAX_RESULTS, ListEntry, hit_entry, item_entry
 from kiosk.views.home import FEATURES
 from kiosk.views.lookup import normalize_case_no
 from kiosk.widgets import ScannerInput
-from kiosk.window import LANDSCAPE
+from kiosk.window import LANDSCAPE, KioskWindow
 from kiosk.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -95,7 +94,7 @@ class KioskController(QObject):
         self.options = options or KioskOptions()
         self.worker = Worker(self)
         self.worker.busyChanged.connect(self._on_busy_changed)
-        self.window = ServiceKioskWindow()
+        self.window = KioskWindow()
         self.site: Any = None
         self.hall_name = ""
         self.timezone: str | None = None

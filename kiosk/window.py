@@ -1,10 +1,15 @@
-"""The kiosk's one window: header bar (every screen), message line, and the stack of screens."""
+"""The kiosk's one window: header bar (every screen), message line, and the stack of every citizen screen:
+ticketing, service guide, progress lookup, complaints and appointment check-in."""
 
 from __future__ import annotations
 
 from kiosk import theme
 from kiosk.qt import QLayout, QResizeEvent, QStackedWidget, Qt, QVBoxLayout, QWidget
 from kiosk.views import AdminPinView, HomeView, PhoneView, PlaceholderView, PriorityView, QueueChoiceView, TicketView, View
+from kiosk.views.checkin import CheckinView
+from kiosk.views.complaint import ComplaintDoneView, ComplaintView
+from kiosk.views.guide import BundleGuideView, GuideListView, GuideSearchView, ItemGuideView
+from kiosk.views.lookup import LookupView, ProgressView
 from kiosk.widgets import HeaderBar, MessageBar
 
 LANDSCAPE = (1920, 1080)
@@ -16,7 +21,7 @@ class KioskWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setWindowTitle("政务服务中心 自助取号")
+        self.setWindowTitle("政务服务中心 自助服务终端")
         self.elderly = False
         self.header = HeaderBar(hall_name)
         self.message_bar = MessageBar()
@@ -29,6 +34,15 @@ class KioskWindow(QWidget):
         self.ticket = TicketView()
         self.placeholder = PlaceholderView()
         self.admin = AdminPinView()
+        self.guide = GuideSearchView()
+        self.guide_list = GuideListView()
+        self.item_guide = ItemGuideView()
+        self.bundle_guide = BundleGuideView()
+        self.lookup = LookupView()
+        self.progress = ProgressView()
+        self.complaint = ComplaintView()
+        self.complaint_done = ComplaintDoneView()
+        self.checkin = CheckinView()
         for view in self.views:
             self.stack.addWidget(view)
         box = QVBoxLayout(self)
@@ -38,12 +52,20 @@ class KioskWindow(QWidget):
         box.addWidget(self.message_bar)
         box.addWidget(self.stack, 1)
         self._portrait: bool | None = None
+        self._styled: bool | None = None
+        self._turning = False
         self.apply_mode(False)
         self.resize(*LANDSCAPE)
 
     @property
     def views(self) -> list[View]:
-        return [self.home, self.queues, self.priority, self.phone, self.ticket, self.placeholder, self.admin]
+        return [self.home, self.queues, self.priority, self.phone, self.ticket, self.placeholder, self.admin,
+                *self.service_views]
+
+    @property
+    def service_views(self) -> list[View]:
+        return [self.guide, self.guide_list, self.item_guide, self.bundle_guide, self.lookup, self.progress,
+                self.complaint, self.complaint_done, self.checkin]
 
     def current_view(self) -> View:
         return self.stack.currentWidget()  # type: ignore[return-value]
@@ -54,7 +76,11 @@ class KioskWindow(QWidget):
 
     def apply_mode(self, elderly: bool) -> None:
         self.elderly = elderly
-        theme.apply(self, elderly)
+        if self._styled != elderly:  # restyling every widget is slow: only on a real change
+            self._styled = elderly
+            theme.apply(self, elderly)
+        for view in self.views:
+            view.set_elderly(elderly)
         self.header.set_elderly(elderly)
 
     def retranslate(self) -> None:
@@ -76,15 +102,28 @@ class KioskWindow(QWidget):
                 # hidden pages keep stale cached minimum sizes (a landscape width would block the resize)
                 for layout in [view.layout(), *view.findChildren(QLayout)]:
                     layout.invalidate()
+                # re-arranged widgets (e.g. the ticket card) keep a stale cached size in their parent layout
+                # until told: a landscape minimum width would stop the window from turning portrait
+                for child in view.findChildren(QWidget):
+                    if child.layout() is not None:
+                        child.updateGeometry()
 
     def resize_to(self, width: int, height: int) -> None:
         """Resize, re-arranging first: a landscape layout may be wider than a portrait screen allows."""
         self.set_portrait(height > width)
-        self.stack.updateGeometry()
-        self.layout().invalidate()
-        self.layout().activate()  # recompute the window's minimum size before asking for the new size
-        self.resize(width, height)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        # While turning, activating the layout may first grow the window to the new arrangement's minimum
+        # height (the portrait guide is taller than a landscape screen); that size must not flip it back.
+        self._turning = True
+        try:
+            self.stack.updateGeometry()
+            self.layout().invalidate()
+            self.layout().activate()  # recompute the window's minimum size before asking for the new size
+            self.resize(width, height)
+        finally:
+            self._turning = False
         self.set_portrait(self.portrait)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if not self._turning:
+            self.set_portrait(self.portrait)

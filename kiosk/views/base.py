@@ -68,5 +68,8 @@ class View(QWidget):
     def retranslate(self) -> None:
         self._retranslate_frame()
 
+    def set_elderly(self, elderly: bool) -> None:
+        """Adjust for elderly mode beyond the stylesheet (e.g. fewer columns); most views need nothing."""
+
     def set_orientation(self, portrait: bool) -> None:
         """Re-arrange for a portrait (1080×1920) screen; most views need nothing."""
