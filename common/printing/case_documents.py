@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+from common.qrcodes import case_payload
 from common.domain import LabeledEnum
 from common.printing.layout import Block, Columns, QrBlock, Rule, Spacer, Text
 
@@ -79,7 +80,7 @@ class CaseNotice:
 
     @property
     def qr_data(self) -> str:
-        return f"GH1|C|{self.case_no}|{self.check_code}"
+        return case_payload(self.case_no, self.check_code)
 
     @property
     def title(self) -> str:

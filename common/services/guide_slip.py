@@ -17,27 +17,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Union
 
 from common.db.engine import Database
+from common.qrcodes import GuideRef, bundle_guide_payload, is_guide_qr, item_guide_payload, parse_guide_qr  # noqa: F401
 from common.errors import InvalidInput
 from common.printing.layout import Block, Columns, QrBlock, Rule, Spacer, Text
 from common.services.catalog import BundleGuide, ItemGuide, WindowRef, get_bundle_guide, get_item_guide
 
-ITEM_QR_PREFIX = "GH1|G|"
-BUNDLE_QR_PREFIX = "GH1|B|"
-_ITEM_QR_RE = re.compile(r"^GH1\|G\|([^|\s]{1,64})\|[vV](\d{1,6})$")
-_BUNDLE_QR_RE = re.compile(r"^GH1\|B\|([^|\s]{1,32})\|([0-9a-fA-F]{8})$")
 DEFAULT_HOTLINE = "12345"
 
 
 # ----------------------------------------------------------------------------------------------- QR payloads
 
 
-def item_qr_payload(code: str, version: int) -> str:
-    return f"{ITEM_QR_PREFIX}{code}|v{int(version)}"
+item_qr_payload = item_guide_payload
 
 
 def bundle_revision(guide: BundleGuide) -> str:
@@ -47,34 +42,7 @@ def bundle_revision(guide: BundleGuide) -> str:
 
 
 def bundle_qr_payload(guide: BundleGuide) -> str:
-    return f"{BUNDLE_QR_PREFIX}{guide.code}|{bundle_revision(guide)}"
-
-
-@dataclass(frozen=True)
-class GuideRef:
-    """What a guide QR code points at."""
-
-    kind: str  # "item" | "bundle"
-    code: str
-    version: Optional[int] = None  # items
-    revision: Optional[str] = None  # bundles
-
-
-def is_guide_qr(text: str) -> bool:
-    raw = (text or "").strip()
-    return raw.startswith(ITEM_QR_PREFIX) or raw.startswith(BUNDLE_QR_PREFIX)
-
-
-def parse_guide_qr(text: str) -> GuideRef:
-    """`GH1|G|<code>|v<n>` or `GH1|B|<code>|<revision>` → GuideRef; anything else → InvalidInput (Chinese)."""
-    raw = (text or "").strip()
-    m = _ITEM_QR_RE.match(raw)
-    if m:
-        return GuideRef("item", m.group(1), version=int(m.group(2)))
-    m = _BUNDLE_QR_RE.match(raw)
-    if m:
-        return GuideRef("bundle", m.group(1), revision=m.group(2).lower())
-    raise InvalidInput("无法识别的二维码：请扫描一次性告知单上的二维码。")
+    return bundle_guide_payload(guide.code, bundle_revision(guide))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from common import clock
+from common.qrcodes import case_payload as case_qr_payload  # noqa: F401 - re-exported
 from common.db.models import (
     Case,
     CaseCounter,
@@ -79,11 +80,6 @@ class CaseSummary:
     statutory_deadline: Optional[dt.date]
     missing_materials: list[str]  # names of required materials not yet provided (补正 / 容缺)
     qr_data: str
-
-
-def case_qr_payload(case_no: str, check_code: str) -> str:
-    """THE payload of the QR on every case document: `GH1|C|<case_no>|<check_code>`."""
-    return f"GH1|C|{case_no}|{check_code}"
 
 
 # --------------------------------------------------------------------------------------------- time

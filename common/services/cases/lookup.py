@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import clock
+from common.qrcodes import parse_case_qr  # noqa: F401 - re-exported
 from common.db.engine import Database
 from common.db.models import (
     Case,
@@ -40,23 +40,9 @@ from common.services.settings import get_setting
 from common.validation import mask_id_number
 
 WRONG_CODE = "案件编号或查询码不正确"
-_QR_RE = re.compile(r"^GH1\|C\|([^|\s]{3,40})\|([A-Za-z0-9]{4,8})$")
-_CASE_NO_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}-\d{8}-\d{5,}$")
 
 
 # --------------------------------------------------------------------------------------------- QR
-
-
-def parse_case_qr(text: str) -> tuple[str, str]:
-    """`GH1|C|<case_no>|<check_code>` (the QR on every case notice) → (case_no, check_code)."""
-    raw = (text or "").strip()
-    if raw.startswith("GH1|T|"):
-        raise InvalidInput("这是排队取号凭证的二维码，请扫描受理通知书上的办件二维码。")
-    m = _QR_RE.match(raw)
-    if m is None or not _CASE_NO_RE.match(m.group(1)):
-        raise InvalidInput("无法识别的二维码：请扫描受理通知书（或告知书）上的办件二维码，"
-                           "或手动输入案件编号和查询码。")
-    return m.group(1), m.group(2).upper()
 
 
 # --------------------------------------------------------------------------------------------- masking

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from common.qrcodes import parse_ticket_qr as parse_qr, ticket_payload as qr_payload  # noqa: F401 - re-exported
 from common.clock import utcnow
 from common.db.engine import Database, _translate_errors
 from common.db.models import (
@@ -139,24 +140,6 @@ def format_number(prefix: str, seq: int, range_start: int, range_end: int) -> st
     size = max(1, range_end - range_start + 1)
     width = len(str(range_end))
     return f"{prefix}{range_start + (seq - 1) % size:0{width}d}"
-
-
-def qr_payload(site_code: str, day: dt.date, number: str, ticket_id: int, check_code: str) -> str:
-    return f"GH1|T|{site_code}|{day.year:04d}{day.month:02d}{day.day:02d}|{number}|{ticket_id}|{check_code}"
-
-
-def parse_qr(data: str) -> dict[str, Any]:
-    """Decode `qr_payload` (for the counter's scanner and for tests)."""
-    parts = data.split("|")
-    if len(parts) != 7 or parts[0] != "GH1" or parts[1] != "T":
-        raise InvalidInput("无法识别的取号凭证二维码")
-    return {
-        "site_code": parts[2],
-        "business_day": dt.datetime.strptime(parts[3], "%Y%m%d").date(),
-        "number": parts[4],
-        "ticket_id": int(parts[5]),
-        "check_code": parts[6],
-    }
 
 
 def hhmm(t: dt.time | None) -> str:
