@@ -35,6 +35,8 @@ __all__ = [
     "WeeklyHours",
     "HallOpeningCalendar",
     "HOLIDAY_NAMES_ZH",
+    "PROVISIONAL_MARK",
+    "statutory_holidays",
     "default_weekly_hours",
 ]
 
@@ -94,6 +96,52 @@ class CalendarOverride:
     name: str = ""
 
 
+# Marks a day entered from the law alone, before the State Council announced the year's arrangement.
+PROVISIONAL_MARK = "（预估）"
+
+
+def statutory_holidays(year: int) -> list[CalendarOverride]:
+    """A year's days off as 《全国年节及纪念日放假办法》(2024 revision) fixes them, for a year the
+    State Council has not announced yet: 元旦 1 day, 春节 4 (除夕–正月初三), 清明 1, 劳动节 2 (5/1–5/2),
+    端午 1, 中秋 1, 国庆 3 (10/1–10/3); a statutory day on a weekend is made up on the next weekday
+    after its festival (适逢周六、周日，应当在工作日补假).
+
+    The yearly announcement also bridges festivals into longer breaks with make-up working weekends
+    (调休); those cannot be derived, so every name ends in :data:`PROVISIONAL_MARK` and the hall
+    replaces the rows with `hall calendar set` once the announcement is out.
+    """
+    from lunardate import LunarDate
+
+    def lunar(month: int, day: int) -> date:
+        return LunarDate(year, month, day).to_solar_date()
+
+    spring = lunar(1, 1)
+    qingming = next(d for d, name in chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 10))
+                    if name == "清明")
+    festivals = [
+        ("元旦", [date(year, 1, 1)]),
+        ("春节", [spring - timedelta(days=1), spring, spring + timedelta(days=1), spring + timedelta(days=2)]),
+        ("清明节", [qingming]),
+        ("劳动节", [date(year, 5, 1), date(year, 5, 2)]),
+        ("端午节", [lunar(5, 5)]),
+        ("中秋节", [lunar(8, 15)]),
+        ("国庆节", [date(year, 10, 1), date(year, 10, 2), date(year, 10, 3)]),
+    ]
+    taken: dict[date, str] = {}
+    for name, days in festivals:
+        for d in days:
+            taken.setdefault(d, name)
+    for name, days in sorted(festivals, key=lambda f: f[1][0]):
+        owed = sum(1 for d in days if d.weekday() >= 5)
+        d = max(days)
+        while owed:
+            d += timedelta(days=1)
+            if d.weekday() < 5 and d not in taken:
+                taken[d] = name
+                owed -= 1
+    return [CalendarOverride(d, False, name + PROVISIONAL_MARK) for d, name in sorted(taken.items())]
+
+
 def _as_date(d: date) -> date:
     # datetime is a date subclass; compare and hash as a plain date.
     return d.date() if isinstance(d, datetime) else d
@@ -142,6 +190,11 @@ class WorkingCalendar:
     def known_years(self) -> list[int]:
         """Years whose working days are known (chinesecalendar's plus the overridden ones)."""
         return sorted(self._lib_years | self._override_years)
+
+    def provisional_years(self) -> list[int]:
+        """Known years whose days off came from :func:`statutory_holidays`, not an announcement."""
+        return sorted({d.year for d, name in self._names.items()
+                       if name.endswith(PROVISIONAL_MARK) and d.year not in self._lib_years})
 
     def library_years(self) -> tuple[int, int]:
         """First and last year the installed ``chinesecalendar`` covers."""

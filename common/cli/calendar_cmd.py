@@ -30,6 +30,10 @@ def register(sub, parent) -> None:
     un = cs.add_parser("unset", parents=[parent], help="删除对某天的录入，恢复内置数据")
     un.add_argument("date")
     un.set_defaults(handler=_unset)
+    pv = cs.add_parser("provisional", parents=[parent],
+                       help="按《全国年节及纪念日放假办法》预估某年的放假日（国务院尚未公布时；调休无法预估）")
+    pv.add_argument("year", type=int)
+    pv.set_defaults(handler=_provisional)
     add = cs.add_parser("add", parents=[parent], help="计算：某日起 N 个工作日后的日期（办件期限）")
     add.add_argument("date")
     add.add_argument("days", type=int)
@@ -87,6 +91,16 @@ def _unset(ctx: CliContext) -> int:
     day = _date(ctx.args.date)
     removed = remove_override(ctx.db, _admin(), day)
     ctx.emit({"day": day, "removed": removed}, f"{day}：{'已删除录入' if removed else '本来就没有录入'}")
+    return 0
+
+
+def _provisional(ctx: CliContext) -> int:
+    from common.services.calendar import enter_provisional_year
+
+    count = enter_provisional_year(ctx.db, _admin(), ctx.args.year)
+    ctx.emit({"year": ctx.args.year, "days": count},
+             f"已按放假办法预估 {ctx.args.year} 年的 {count} 个放假日（名称带“（预估）”，不含调休上班日）。\n"
+             f"国务院办公厅公布放假安排后，请用 hall calendar set 逐日录入，录入第一天时预估数据即被替换。")
     return 0
 
 

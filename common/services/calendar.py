@@ -12,9 +12,17 @@ from common.db.engine import Database
 from common.db.models import CalendarOverride as OverrideRow
 from common.db.models import HallOpeningDay
 from common.domain import Role
-from common.errors import InvalidInput
+from common.errors import Conflict, InvalidInput
 from common.services.permissions import Actor, require
-from common.workdays import CalendarOverride, CalendarRangeError, HallOpeningCalendar, OpeningOverride, WorkingCalendar
+from common.workdays import (
+    CalendarOverride,
+    CalendarRangeError,
+    HallOpeningCalendar,
+    OpeningOverride,
+    PROVISIONAL_MARK,
+    WorkingCalendar,
+    statutory_holidays,
+)
 
 
 @dataclass(frozen=True)
@@ -56,11 +64,17 @@ def opening_calendar_in(session: Session, site_id: int, working: WorkingCalendar
 
 def set_override(db: Database, actor: Actor, day: dt.date, is_workday: bool, name: str = "",
                  site_id: int | None = None) -> None:
-    """Enter one day of the official announcement (放假/调休上班) when the package lags."""
+    """Enter one day of the official announcement (放假/调休上班) when the package lags.
+
+    The first day entered for a year drops that year's provisional (预估) rows: the announcement is entered whole."""
     require(actor, Role.MANAGER, action="修改法定工作日历")
     if len(name) > 60:
         raise InvalidInput("名称过长（最多 60 个字）。")
     with db.write() as s:
+        if site_id is None:  # the announcement replaces the whole estimate of its year
+            s.execute(delete(OverrideRow).where(
+                OverrideRow.site_id.is_(None), OverrideRow.name.endswith(PROVISIONAL_MARK),
+                OverrideRow.day >= dt.date(day.year, 1, 1), OverrideRow.day <= dt.date(day.year, 12, 31)))
         row = s.scalar(select(OverrideRow).where(OverrideRow.day == day, OverrideRow.site_id.is_(None) if site_id is None
                                                  else OverrideRow.site_id == site_id))
         if row is None:
@@ -68,6 +82,36 @@ def set_override(db: Database, actor: Actor, day: dt.date, is_workday: bool, nam
         else:
             row.is_workday, row.name = is_workday, name
         _audit(s, actor, "calendar.set", str(day), {"is_workday": is_workday, "name": name, "site_id": site_id})
+
+
+def enter_provisional_in(session: Session, year: int) -> int:
+    """Enter a year's statutory days off (see `statutory_holidays`), marked 预估, as global overrides.
+
+    For a year neither chinesecalendar nor the hall knows, so deadlines into it can be computed and are
+    visibly provisional until the announcement is entered. Returns the number of days entered."""
+    cal = working_calendar_in(session)
+    if year in cal.known_years():
+        raise Conflict(f"{year} 年的节假日安排已经有了（内置数据或大厅录入），不需要预估。")
+    rows = statutory_holidays(year)
+    for r in rows:
+        session.add(OverrideRow(day=r.day, is_workday=False, name=r.name, site_id=None))
+    return len(rows)
+
+
+def enter_provisional_year(db: Database, actor: Actor, year: int) -> int:
+    """`hall calendar provisional YEAR`: the law's days off for a year not yet announced."""
+    require(actor, Role.MANAGER, action="修改法定工作日历")
+    with db.write() as s:
+        count = enter_provisional_in(s, year)
+        _audit(s, actor, "calendar.provisional", str(year), {"days": count})
+        return count
+
+
+def years_missing_through(session: Session, last_day: dt.date) -> list[int]:
+    """Years after the built-in data, up to `last_day`'s, whose days off nobody has entered."""
+    cal = working_calendar_in(session)
+    first = cal.library_years()[1] + 1
+    return [y for y in range(first, last_day.year + 1) if y not in cal.known_years()]
 
 
 def remove_override(db: Database, actor: Actor, day: dt.date, site_id: int | None = None) -> bool:

@@ -34,6 +34,7 @@ from common.db.models import (
 from common.domain import ItemStatus, Post, Role, SiteLevel, WindowKind
 from common.errors import Conflict, InvalidInput
 from common.services import audit
+from common.services.calendar import enter_provisional_in, years_missing_through
 from common.services.catalog import bump_revision
 from common.services.catalog_io import import_into_session, parse_json_data
 from common.services.passwords import hash_password
@@ -273,6 +274,13 @@ def load_demo_hall(
                 admin_no = staff_no
         s.flush()
 
+        # The demo runs on any date: a year the built-in holidays don't cover yet gets the law's days off (预估).
+        calendar_warnings = []
+        for year in years_missing_through(s, dt.date.today() + dt.timedelta(days=366)):
+            days_off = enter_provisional_in(s, year)
+            calendar_warnings.append(f"{year} 年的放假安排尚未录入，已按放假办法预估 {days_off} 个放假日（不含调休上班日）；"
+                                     f"国务院公布后请用 hall calendar set 录入。")
+
         bump_revision(s)
         summary = DemoSummary(
             hall_name=settings.get("hall_name", hall_site.name),
@@ -289,7 +297,7 @@ def load_demo_hall(
             staff=s.scalar(select(func.count(Staff.id))) or 0,
             password=DEMO_PASSWORD,
             admin_staff_no=admin_no,
-            warnings=[w.message_zh for w in report.warnings],
+            warnings=[w.message_zh for w in report.warnings] + calendar_warnings,
         )
         audit.record(s, actor, "demo.load", "hall", hall_code, {
             "reset": reset, "sites": summary.sites, "departments": summary.departments, "items": summary.items,

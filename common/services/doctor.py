@@ -138,17 +138,29 @@ def check_printer(cfg) -> Check:
                  "" if state == OK else "检查电源、连线与纸卷；用 hall print-test 打印测试页")
 
 
-def check_calendar(today: dt.date | None = None) -> Check:
+def check_calendar(today: dt.date | None = None, db=None) -> Check:
+    """Built-in holidays plus the hall's entries (with a database): the current year, and from November the next."""
     from common.workdays import WorkingCalendar
 
     today = today or dt.date.today()
-    years = sorted(WorkingCalendar().known_years())
+    if db is not None:
+        from common.services.calendar import load_working_calendar
+
+        cal = load_working_calendar(db)
+    else:
+        cal = WorkingCalendar()
+    years = sorted(cal.known_years())
     # The next year's holidays are announced in November; warn from then on until they are entered.
     need = {today.year} | ({today.year + 1} if today.month >= 11 else set())
     missing = sorted(need - set(years))
     if missing:
-        return Check("法定工作日历", WARN, f"内置节假日数据不含 {'、'.join(map(str, missing))} 年",
-                     "国务院发布放假安排后，用 hall calendar set 录入节假日与调休上班日")
+        return Check("法定工作日历", WARN, f"节假日数据不含 {'、'.join(map(str, missing))} 年，跨入该年的办结期限无法计算",
+                     "国务院发布放假安排后，用 hall calendar set 录入节假日与调休上班日；"
+                     "发布前可用 hall calendar provisional 年份 按放假办法预估")
+    estimated = sorted(need & set(cal.provisional_years()))
+    if estimated:
+        return Check("法定工作日历", WARN, f"{'、'.join(map(str, estimated))} 年的放假日是按放假办法预估的（不含调休）",
+                     "国务院发布放假安排后，用 hall calendar set 录入，预估数据随之替换")
     return Check("法定工作日历", OK, f"节假日数据覆盖 {years[0]}–{years[-1]} 年")
 
 
@@ -188,7 +200,8 @@ def run_doctor(db_url: str | None, config_path: str | None, *, check_gui: bool =
     if db is not None and db_check.status == OK:
         report.checks.append(_guard("大厅数据", lambda: check_hall_data(db)))
         report.checks.append(_guard("审计日志", lambda: check_audit(db)))
-    report.checks.append(_guard("法定工作日历", check_calendar))
+    calendar_db = db if db is not None and db_check.status == OK else None
+    report.checks.append(_guard("法定工作日历", lambda: check_calendar(db=calendar_db)))
     report.checks.append(_guard("字体", check_fonts))
     if check_gui:
         report.checks.append(_guard("Qt 图形界面", check_qt))

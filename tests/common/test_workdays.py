@@ -344,3 +344,44 @@ def test_bad_hours_rejected():
         HallOpeningCalendar({0: (time(17), time(9))})
     with pytest.raises(ValueError):
         HallOpeningCalendar(overrides=[OpeningOverride(D(2026, 3, 9), True, time(9), None)])
+
+
+# -- a year not announced yet -------------------------------------------------------------
+
+
+def test_statutory_holidays_follow_the_law_for_an_unannounced_year():
+    from common.workdays import PROVISIONAL_MARK, statutory_holidays
+
+    rows = {r.day: r.name for r in statutory_holidays(2027)}
+    assert all(name.endswith(PROVISIONAL_MARK) and not r.is_workday for r, name in
+               zip(statutory_holidays(2027), rows.values()))
+    # 2027: 春节 is 2027-02-06 (除夕 02-05), 清明 04-05, 端午 06-09, 中秋 09-15.
+    assert [d for d, n in rows.items() if n.startswith("春节")][:4] == [D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7),
+                                                                        D(2027, 2, 8)]
+    # 除夕 and 初一 fall on Friday/Saturday, 初二 on Sunday: two weekend days are made up on Tue/Wed after the break.
+    assert rows[D(2027, 2, 9)].startswith("春节") and rows[D(2027, 2, 10)].startswith("春节")
+    assert rows[D(2027, 4, 5)].startswith("清明") and rows[D(2027, 6, 9)].startswith("端午")
+    assert rows[D(2027, 9, 15)].startswith("中秋") and rows[D(2027, 1, 1)].startswith("元旦")
+    # 国庆 10-01..03 with 10-02 (Sat) and 10-03 (Sun) made up on Mon 10-04 and Tue 10-05.
+    assert [d for d, n in rows.items() if n.startswith("国庆")] == [D(2027, 10, d) for d in range(1, 6)]
+
+
+def test_statutory_rule_matches_the_announced_years_where_no_bridging_happened():
+    """Where the State Council did not bridge or shift, the law alone gives the announced days off."""
+    from common.workdays import statutory_holidays
+
+    lib = WorkingCalendar()
+    # 2025 端午 (Sat 05-31, made up Mon 06-02) and 2026 清明 (Sun 04-05, made up Mon 04-06) as announced.
+    for year, festival in ((2025, "端午"), (2026, "清明")):
+        estimated = [r.day for r in statutory_holidays(year) if r.name.startswith(festival)]
+        assert all(lib.is_legal_holiday(d) for d in estimated), (year, festival, estimated)
+
+
+def test_provisional_years_are_reported():
+    from common.workdays import statutory_holidays
+
+    last = WorkingCalendar().library_years()[1]
+    cal = WorkingCalendar(statutory_holidays(last + 1))
+    assert cal.provisional_years() == [last + 1]
+    assert not cal.is_working_day(statutory_holidays(last + 1)[0].day)
+    assert WorkingCalendar().provisional_years() == []

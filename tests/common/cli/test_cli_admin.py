@@ -82,3 +82,25 @@ def test_calendar_override_enters_next_years_announcement(db_url, capsys):
     days = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     first = days[0]
     assert first["working"] is False and first["overridden"] is True
+
+
+def test_calendar_provisional_estimates_an_unannounced_year_until_the_announcement(db, db_url, capsys):
+    from common.services.calendar import load_working_calendar
+    from common.workdays import WorkingCalendar
+
+    year = WorkingCalendar().library_years()[1] + 5  # far enough that no fixture entered it
+    assert main(["--db", db_url, "calendar", "provisional", str(year), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["days"] >= 13
+    cal = load_working_calendar(db)
+    assert not cal.is_working_day(dt.date(year, 10, 1)) and cal.holiday_name(dt.date(year, 10, 1)).endswith("（预估）")
+    assert year in cal.provisional_years()
+    # doctor warns while the year is an estimate
+    check = check_calendar(dt.date(year, 6, 1), db=db)
+    assert check.status == "warn" and "预估" in check.message
+    # twice is refused; the announcement replaces the estimate of its year
+    assert main(["--db", db_url, "calendar", "provisional", str(year)]) != 0
+    assert "已经有了" in capsys.readouterr().err
+    assert main(["--db", db_url, "calendar", "set", f"{year}-10-08", "holiday", "--name", "国庆节"]) == 0
+    cal = load_working_calendar(db)
+    assert year not in cal.provisional_years()
+    assert cal.holiday_name(dt.date(year, 1, 1)) is None and cal.holiday_name(dt.date(year, 10, 8)) == "国庆节"
