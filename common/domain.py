@@ -202,3 +202,11 @@ class DeviceKind(LabeledEnum):
     DISPLAY = ("display", "叫号屏")
     RATING_PAD = ("rating_pad", "评价器")
     ADMIN = ("admin", "管理机")
+
+
+def window_title(number: int, name: str | None = "") -> str:
+    """3号窗口, or 3号窗口 不动产登记 when the window has a name of its own (a name that only repeats
+    the number is not said twice)."""
+    own = (name or "").strip()
+    base = f"{number}号窗口"
+    return base if not own or own == base else f"{base} {own}"

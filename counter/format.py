@@ -61,3 +61,36 @@ def wait_range(lo: int | None, hi: int | None) -> str:
     if lo == hi:
         return f"约 {lo} 分钟"
     return f"约 {lo}–{hi} 分钟"
+
+
+def cn_date(day: dt.date | None) -> str:
+    """2026年3月16日; "—" for None."""
+    if day is None:
+        return "—"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def month_day(day: dt.date | None) -> str:
+    """03-16 (short, for tables); "—" for None."""
+    if day is None:
+        return "—"
+    return f"{day:%m-%d}"
+
+
+def date_time(at: dt.datetime | None, tz: str | None = None) -> str:
+    """2026-03-16 09:30 in the hall's time zone."""
+    if at is None:
+        return "—"
+    return local(at, tz or DEFAULT_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def remaining_text(days: int | None) -> str:
+    """Working days left as words: 剩 3 个工作日 / 今日到期 / 超期 2 个工作日."""
+    if days is None:
+        return "—"
+    if days > 0:
+        return f"剩 {days} 个工作日"
+    if days == 0:
+        return "今日到期"
+    return f"超期 {-days} 个工作日"
+

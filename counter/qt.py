@@ -7,6 +7,7 @@ version check or adding a shim happens here only.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QDate,
     QDateTime,
     QElapsedTimer,
     QEvent,
@@ -21,16 +22,19 @@ from PySide6.QtCore import (
     QThread,
     QThreadPool,
     QTimer,
+    QUrl,
     Signal,
     Slot,
 )
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
+    QDesktopServices,
     QFont,
     QFontDatabase,
     QGuiApplication,
     QIcon,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -42,15 +46,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -59,9 +66,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSizePolicy,
+    QSpinBox,
+    QSplitter,
     QStackedWidget,
     QStatusBar,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -69,7 +81,8 @@ from PySide6.QtWidgets import (
 
 
 __all__ = [
-    "QAbstractButton", "QApplication", "QButtonGroup", "QCheckBox", "QCloseEvent", "QColor", "QComboBox",
+    "QAbstractButton", "QAbstractItemView", "QApplication", "QDate", "QDateEdit", "QDesktopServices", "QHeaderView",
+    "QImage", "QScrollArea", "QSpinBox", "QSplitter", "QTableWidget", "QTableWidgetItem", "QUrl", "QButtonGroup", "QCheckBox", "QCloseEvent", "QColor", "QComboBox",
     "QDateTime", "QDialog", "QElapsedTimer", "QEvent", "QFont", "QFontDatabase", "QFormLayout", "QFrame",
     "QGridLayout", "QGuiApplication", "QHBoxLayout", "QIcon", "QKeyEvent", "QKeySequence", "QLabel", "QLineEdit",
     "QListWidget", "QListWidgetItem", "QMainWindow", "QObject", "QPainter", "QPainterPath", "QPen", "QPixmap",

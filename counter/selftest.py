@@ -4,6 +4,12 @@ database (a temporary SQLite file holding the demo hall unless --db is given).
 The tour logs in as a demo clerk (first a wrong password, to show the error), calls and serves real tickets,
 opens every dialog, takes a break, shows a lost database, finishes a ticket and rates it on the pad (idle,
 serving, rating, reasons and thanks pages, in Chinese and English), then signs out.
+
+The 办件 part: the 受理 dialog (F12) with the item search, each of the seven handling types selected, an inline
+validation error, a major project's rejection with the chief rep's signature; real intakes with their notice
+(preview, printed on the dummy receipt printer, A4 PDF); the case desk with a 补办件 completed (→ 承诺件), a clock
+stop, the extension dialog; then a back-office approver's inbox with 特办 / red / yellow rows (cases seeded with
+past acceptance days), an approval, 通知领取, 领取登记, 邮寄送达 and the 办结通知书.
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ from typing import Any, Callable
 from common.db import DatabaseUnavailable
 from counter.controllers.main import CounterController, CounterOptions
 from counter.qt import QApplication, QWidget
-from counter.services import CounterServices
+from counter.services import CounterServices, NoticeOutput
 
 DEMO_CLERK = ("1004", "demo1234")  # 杨帆, 4号窗口 (综合窗口: A 企业开办 + F 税务办理)
 DEMO_WINDOW = 4
+DEMO_APPROVER = ("1101", "demo1234")  # 田野, 市场监管局 后台审批
+PERSON = ("张晓明", "11010519491231002X", "13800138000")
+ENTERPRISE = ("示例县鑫源餐饮有限公司", "91350100M000100Y43")
 
 
 @dataclass
@@ -74,6 +83,46 @@ def issue_tickets(db: Any, window_number: int, count: int = 4) -> list[Any]:
     win = window_by_number(db, site.id, window_number)
     queues = window_queues(db, win.id)
     return [issue_ticket(db, queues[i % len(queues)].queue_id, device="selftest") for i in range(count)]
+
+
+def seed_cases(db: Any) -> list[str]:
+    """Cases accepted on earlier working days at 1号窗口 (市场监管), so the approvers' inbox has a red (overdue),
+    a yellow (due within 2 working days) and an urgent row, like any Monday morning. Returns the case numbers."""
+    from common import clock
+    from common.services import cases
+    from common.services.auth import login
+    from common.services.calendar import load_working_calendar
+    from common.services.sites import resolve_site
+    from counter.queries import window_by_number
+
+    site = resolve_site(db)
+    win = window_by_number(db, site.id, 1)
+    clerk = login(db, "1001", "demo1234")
+    cal = load_working_calendar(db, site.id)
+    today = clock.business_day(clock.utcnow(), site.timezone)
+
+    def at(days_back: int) -> dt.datetime:
+        day = cal.add_working_days(today, -days_back) if days_back else today
+        return dt.datetime.combine(day, dt.time(10, 0), clock.zone(site.timezone))
+
+    def req(code: str, name: str, id_no: str, kind: str = "person", **kw: Any) -> Any:
+        cl = cases.intake_checklist(db, code)
+        return cases.IntakeRequest(item_code=code, applicant=cases.ApplicantInput(kind, name, id_no, "13912345678"),
+                                   window_id=win.id, provided_material_ids=frozenset(m.material_id
+                                                                                      for m in cl.materials), **kw)
+
+    made = [
+        cases.accept_promised(db, clerk, req("SCJGJ-011", "李红梅", "110101199003070011"), now=at(9)),
+        cases.accept_promised(db, clerk, req("SCJGJ-012", "王建军", "110101198506150019"), now=at(4)),
+        cases.accept_promised(db, clerk, req("SCJGJ-016", "示例县宏达机械厂", "91350100MA2Y0A0B15", "enterprise"),
+                              now=at(0)),
+        cases.accept_urgent(db, clerk, req("SCJGJ-014", "周敏", "110101197712080029", reason="县重点民生项目，须在月底前开业",
+                                           urgent_days=2), now=at(0)),
+        cases.accept_promised(db, clerk, req("SCJGJ-002", "示例县百味食品有限公司", "91350100M000100Y43", "enterprise",
+                                             delivery="mail", mail_address="示例县城关镇解放路18号 张会计 13900001111"),
+                              now=at(1)),
+    ]
+    return [c.case_no for c in made]
 
 
 def wait_until(cond: Callable[[], bool], timeout_s: float = 10.0) -> bool:
@@ -172,9 +221,22 @@ class Tour:
             ("rating", self._finish_and_rate_low),
             ("rating_high", self._finish_and_rate_high),
             ("walk_direct", self._walk_direct),
+            ("intake_dialog", self._intake_dialog),
+            ("intake_types", self._intake_types),
+            ("intake_error", self._intake_error),
+            ("intake_major_reject", self._intake_major_reject),
+            ("intake_promised", self._intake_promised),
+            ("intake_correction", self._intake_correction),
+            ("cases_desk", self._cases_desk),
+            ("cases_supply", self._cases_supply),
+            ("cases_clock", self._cases_clock),
             ("pause", self._pause),
             ("db_lost", self._db_lost),
             ("sign_out", self._sign_out),
+            ("backoffice", self._backoffice),
+            ("inbox_decide", self._inbox_decide),
+            ("pickup", self._pickup),
+            ("mail", self._mail),
         ]:
             self.step(name, fn)
         return self.result
@@ -375,6 +437,323 @@ class Tour:
         if self.ws.on_break:
             raise AssertionError("恢复服务未生效")
 
+    # -- 办件 --------------------------------------------------------------------------------------------
+
+    @property
+    def cases(self):
+        if self.c.cases is None:
+            raise RuntimeError("办件功能未启动")
+        return self.c.cases
+
+    def case_dialog(self, cls: str | None = None) -> Any:
+        d = self.cases.dialog
+        if d is None or (cls and type(d).__name__ != cls):
+            raise AssertionError(f"应打开 {cls or '对话框'}，实际为 {type(d).__name__ if d else None}")
+        return d
+
+    def wait_preview(self, d: Any, needle: str = "") -> None:
+        def ready() -> bool:
+            self.c.wait_idle()
+            return (not self.cases.preview_timer.isActive() and needle in d.preview.text()
+                    and d.preview.text() != "请先选择事项")
+
+        if not wait_until(ready, 10):
+            raise AssertionError(f"办结期限未显示（{d.preview.text()}）")
+        self.settle()
+
+    def wait_status(self, status: str) -> Any:
+        if not wait_until(lambda: (self.c.wait_idle() or True) and self.cases.detail is not None
+                          and self.w.cases.detail.detail is not None
+                          and self.w.cases.detail.detail.status == status, 10):
+            shown = self.w.cases.detail.detail
+            raise AssertionError(f"办件应为 {status}，实际为 {shown.status if shown else None}")
+        self.settle()
+        return self.w.cases.detail.detail
+
+    def _open_intake(self) -> Any:
+        self.action("intake")
+        return self.case_dialog("IntakeDialog")
+
+    def _pick_item(self, d: Any, query: str, code: str) -> None:
+        d.search.setText(query)
+        self.settle()
+        for i, hit in enumerate(d.hits):
+            if hit.code == code:
+                d.results.setCurrentRow(i)
+                break
+        else:
+            raise AssertionError(f"搜索“{query}”没有找到 {code}")
+        d.pick_current()
+        if not wait_until(lambda: d.checklist is not None and d.checklist.item_code == code, 10):
+            raise AssertionError(f"未载入 {code} 的材料清单：{d.error.text()}")
+        self.settle()
+
+    def _fill_person(self, d: Any) -> None:
+        d.person.setChecked(True)
+        d.name.setText(PERSON[0])
+        d.id_no.setText(PERSON[1])
+        d.phone.setText(PERSON[2])
+
+    def _intake_dialog(self) -> None:
+        self.action("call_next")
+        self.action("start")
+        d = self._open_intake()
+        if not wait_until(lambda: self.cases.index is not None, 10):
+            raise AssertionError("事项目录未载入")
+        self.capture("dialog_intake_empty", d)
+        d.search.setText("spjy")
+        self.settle()
+        if not d.hits:
+            raise AssertionError("拼音首字母搜索没有结果")
+        self.capture("dialog_intake_search", d)
+
+    def _intake_types(self) -> None:
+        d = self.case_dialog("IntakeDialog")
+        self._pick_item(d, "spjy", "SCJGJ-010")
+        self._fill_person(d)
+        d.tick_all()
+        d.set_provided(3, False)
+        d.set_provided(5, False)
+        self.settle()
+        shots = {
+            "immediate": lambda: None,
+            "rejected": lambda: d.reject_reason.setPlainText("经营场所位于居民住宅楼内，不符合食品经营场所设置要求。"),
+            "correction": lambda: None,
+            "promised": lambda: None,
+            "joint": lambda: self._tick_joint(d, {"WJ": 5, "XF": 3}),
+            "escalated": lambda: d.authority.setText("示例市市场监督管理局"),
+            "urgent": lambda: (d.urgent_reason.setText("县重点招商项目，须在开业前取得许可"), d.urgent_days.setValue(3)),
+        }
+        for key, fill in shots.items():
+            d.select_type(key)
+            fill()
+            self.wait_preview(d)
+            self.capture(f"dialog_intake_{key}", d)
+
+    def _tick_joint(self, d: Any, parts: dict[str, int]) -> None:
+        from counter.qt import Qt
+
+        for code, days in parts.items():
+            row = d.joint_row(code)
+            d.joint_table.item(row, 0).setCheckState(Qt.CheckState.Checked)
+            d.joint_table.cellWidget(row, 1).setValue(days)
+            d.joint_table.scrollToItem(d.joint_table.item(row, 0))
+
+    def _intake_error(self) -> None:
+        d = self.case_dialog("IntakeDialog")
+        d.select_type("promised")
+        d.id_no.setText("110105194912310021")
+        d.phone.setText("1380013")
+        d.submit()
+        self.settle()
+        if not d.field_errors["id_no"].isVisible() or not d.error.isVisible():
+            raise AssertionError("身份证号码错误应在字段下方提示")
+        self.capture("dialog_intake_error", d)
+        d.id_no.setText(PERSON[1])
+        d.phone.setText(PERSON[2])
+        d.check_field("id_no")
+        d.check_field("phone")
+
+    def _intake_major_reject(self) -> None:
+        d = self.case_dialog("IntakeDialog")
+        self._pick_item(d, "建筑工程施工许可", "ZJ-001")
+        d.enterprise.setChecked(True)
+        d.name.setText(ENTERPRISE[0])
+        d.id_no.setText(ENTERPRISE[1])
+        d.select_type("rejected")
+        d.reject_reason.setPlainText("项目未取得建设用地规划许可证，不符合受理条件。")
+        d.signer_no.setText("1103")
+        self.wait_preview(d)
+        if not d.signer_box.isVisible():
+            raise AssertionError("重大项目退办应要求首席代表确认")
+        self.capture("dialog_intake_major_reject", d)
+        d.reject()
+        self.settle()
+
+    def _intake_promised(self) -> None:
+        d = self._open_intake()
+        wait_until(lambda: self.cases.index is not None, 10)
+        self._pick_item(d, "食品经营许可证核发", "SCJGJ-010")
+        self._fill_person(d)
+        d.tick_all()
+        for row, m in enumerate(d.checklist.materials):
+            if m.may_be_missing:
+                from counter.qt import Qt
+
+                d.materials.item(row, 3).setCheckState(Qt.CheckState.Checked)
+                break
+        d.commitment.setChecked(True)
+        d.select_type("promised")
+        self.wait_preview(d, "办结期限")
+        d.submit()
+        self.settle()
+        n = self.case_dialog("NoticeDialog")
+        self.settle()
+        self.capture("dialog_notice_acceptance", n)
+        n.submit()
+        self.settle()
+
+    def _intake_correction(self) -> None:
+        d = self._open_intake()
+        wait_until(lambda: self.cases.index is not None, 10)
+        self._pick_item(d, "qysldj", "SCJGJ-001")
+        d.enterprise.setChecked(True)
+        d.name.setText(ENTERPRISE[0])
+        d.id_no.setText(ENTERPRISE[1])
+        d.has_agent.setChecked(True)
+        d.agent_name.setText("李经办")
+        d.agent_id.setText("110101199003070011")
+        d.tick_all()
+        d.set_provided(1, False)
+        d.set_provided(5, False)
+        d.select_type("correction")
+        self.wait_preview(d)
+        self.capture("dialog_intake_correction_filled", d)
+        d.submit()
+        self.settle()
+        n = self.case_dialog("NoticeDialog")
+        self.capture("dialog_notice_correction", n)
+        self.correction_case = n.case_no
+        n.submit()
+        self.settle()
+        self.action("finish")
+
+    def _cases_desk(self) -> None:
+        self.w.show_tab("cases")
+        self.w.cases.today_button.click()
+        self.settle()
+        if len(self.w.cases.rows) < 2:
+            raise AssertionError("本窗口今日办件列表为空")
+        self.cases.load_case(self.correction_case)
+        self.wait_status("awaiting_materials")
+        self.capture("cases_detail_correction")
+
+    def _cases_supply(self) -> None:
+        self.w.cases.detail.buttons["supply"].click()
+        self.settle()
+        d = self.case_dialog("SupplyDialog")
+        d.check_all()
+        self.capture("dialog_supply", d)
+        d.submit()
+        self.settle()
+        n = self.case_dialog("NoticeDialog")
+        self.capture("dialog_notice_supplied", n)
+        n.submit()
+        self.settle()
+        if self.wait_status("accepted").case_type != "promised":
+            raise AssertionError("补齐材料后应转为承诺件")
+        self.capture("cases_detail_promised")
+
+    def _cases_clock(self) -> None:
+        panel = self.w.cases.detail
+        panel.buttons["stop"].click()
+        self.settle()
+        d = self.case_dialog("StopClockDialog")
+        d.note.setText("现场勘验定于下周二上午，勘验经营场所")
+        self.capture("dialog_stop_clock", d)
+        d.submit()
+        self.settle()
+        self.wait_status("clock_stopped")
+        panel.tabs.setCurrentIndex(3)
+        self.capture("cases_detail_clock_stopped")
+        panel.buttons["extend"].click()
+        self.settle()
+        e = self.case_dialog("ExtendDialog")
+        e.reason.setText("需补充专家评审意见")
+        e.signer_no.setText("1003")
+        self.capture("dialog_extend", e)
+        e.reject()
+        self.settle()
+        panel.buttons["restart"].click()
+        self.settle()
+        r = self.case_dialog("RestartClockDialog")
+        r.note.setText("现场勘验已完成")
+        self.capture("dialog_restart_clock", r)
+        r.submit()
+        self.wait_status("accepted")
+        panel.tabs.setCurrentIndex(0)
+        self.w.show_tab("workspace")
+        self.settle()
+
+    def _backoffice(self) -> None:
+        v = self.w.login
+        v.staff_no.setText(DEMO_APPROVER[0])
+        v.password.setText(DEMO_APPROVER[1])
+        v.back_office.setChecked(True)
+        self.capture("login_back_office")
+        v.submit_button.click()
+        self.settle()
+        if self.c.cases is None:
+            raise AssertionError(f"后台审批登录失败：{v.banner.text()}")
+        wait_until(lambda: len(self.w.inbox.rows) >= 4, 10)
+        levels = {r.warning for r in self.w.inbox.rows}
+        if not {"red", "yellow"} <= levels:
+            raise AssertionError(f"待办应有红牌和黄灯：{levels}")
+        self.capture("inbox")
+
+    def _inbox_decide(self) -> None:
+        inbox = self.w.inbox
+        row = next(i for i, r in enumerate(inbox.rows) if r.warning == "red")
+        inbox.table.selectRow(row)
+        case_no = inbox.rows[row].case_no
+        inbox.opinion.setText("材料齐全，符合条件，同意")
+        self.capture("inbox_selected")
+        inbox.approve_button.click()
+        self.settle()
+        self.ready_case = case_no
+        mail_row = next((r for r in inbox.rows if r.item_name.startswith("企业变更")), None)
+        if mail_row is not None:
+            inbox.select_case(mail_row.case_no)
+            inbox.opinion.setText("同意变更登记")
+            inbox.approve_button.click()
+            self.settle()
+            self.mail_case = mail_row.case_no
+        inbox.open_button.click()
+        self.settle()
+
+    def _pickup(self) -> None:
+        self.cases.open_case(self.ready_case)
+        self.settle()
+        panel = self.w.cases.detail
+        if self.wait_status("approved").case_no != self.ready_case:
+            raise AssertionError("办件详情不是所选办件")
+        panel.buttons["ready"].click()
+        self.wait_status("ready")
+        panel.buttons["pickup"].click()
+        self.settle()
+        d = self.case_dialog("PickupDialog")
+        self.capture("dialog_pickup", d)
+        d.submit()
+        self.settle()
+        self.wait_status("completed")
+        self.capture("cases_detail_completed")
+        panel.buttons["print"].click()
+        self.settle()
+        n = self.case_dialog("NoticeDialog")
+        self.settle()
+        self.capture("dialog_notice_completion", n)
+        n.print_button.click()
+        self.settle()
+        n.submit()
+        self.settle()
+
+    def _mail(self) -> None:
+        case_no = getattr(self, "mail_case", None)
+        if case_no is None:
+            raise AssertionError("没有邮寄送达的办件")
+        self.cases.open_case(case_no)
+        self.settle()
+        if self.wait_status("approved").case_no != case_no:
+            raise AssertionError("办件详情不是所选办件")
+        self.w.cases.detail.buttons["mail"].click()
+        self.settle()
+        d = self.case_dialog("MailDialog")
+        d.tracking.setText("EMS1234567890CN")
+        self.capture("dialog_mail", d)
+        d.submit()
+        self.settle()
+        self.wait_status("mailed")
+
     def _db_lost(self) -> None:
         services = self.c.services
         original = services._call
@@ -425,13 +804,20 @@ def run_tour(db_url: str | None, *, site: str | None = None, out_dir: Path | Non
         out_dir.mkdir(parents=True, exist_ok=True)
     services = CounterServices(db_url=url, site_code=site)
     controller = None
+    notice_dir: Path | None = None
     from counter.worker import GarbageCollector
 
     gc_guard = GarbageCollector().install()
     try:
         db = services.db
-        issue_tickets(db, DEMO_WINDOW, 4)
-        options = CounterOptions(window_number=0, rating_pad=True, events=True, pad_poll_ms=300)
+        issue_tickets(db, DEMO_WINDOW, 6)
+        seed_cases(db)
+        from common.printing.backends import PrinterSettings
+
+        notice_dir = (out_dir / "notices") if out_dir is not None else Path(tempfile.mkdtemp(prefix="hall-notices-"))
+        output = NoticeOutput(PrinterSettings(kind="dummy"), notice_dir)
+        options = CounterOptions(window_number=0, rating_pad=True, events=True, pad_poll_ms=300,
+                                 notice_output=output, open_pdf=False)
         controller = CounterController(services, options)
         controller.start(show=True)
         return Tour(controller, out_dir).run()
@@ -445,3 +831,7 @@ def run_tour(db_url: str | None, *, site: str | None = None, out_dir: Path | Non
         gc_guard.deleteLater()
         if tmp is not None:
             tmp.cleanup()
+        if notice_dir is not None and out_dir is None:
+            import shutil
+
+            shutil.rmtree(notice_dir, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -50,6 +51,49 @@ class TransferTargets:
     queues: list[Any] = field(default_factory=list)  # QueueStatus of the site's queues
     windows: list[queries.WindowChoice] = field(default_factory=list)
     clerks: list[queries.ClerkChoice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NoticeOutput:
+    """Where this window's case notices go: the receipt printer of the machine config (kind "none": no receipt
+    printer) and a folder for the A4 PDFs (None: no PDF)."""
+
+    printer: Any = None  # common.printing.backends.PrinterSettings | None
+    pdf_dir: Path | None = None
+
+    @property
+    def has_printer(self) -> bool:
+        return self.printer is not None and getattr(self.printer, "kind", "none") not in ("", "none")
+
+
+@dataclass(frozen=True)
+class NoticeResult:
+    """One notice handed over: printed on the receipt printer and/or saved as an A4 PDF, and recorded."""
+
+    case_no: str
+    document: str  # acceptance / correction / rejection / completion
+    title: str  # 受理通知书 …
+    copy_no: int  # 1 = first print, 2+ = 补打
+    printed: bool  # on the receipt printer
+    printer_error: str  # why the receipt printer failed ("" if it did not)
+    pdf_path: Path | None
+    preview_png: bytes  # what the receipt looks like (the same layout as the PDF)
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    summary: Any  # CaseSummary
+    notice: NoticeResult | None
+    notice_error: str = ""  # the case is saved; only the notice failed (reprint from the case)
+
+
+def default_notice(case_type: str, status: str) -> str:
+    """The notice handed over right after intake."""
+    if status == "rejected" or case_type == "rejected":
+        return "rejection"
+    if status == "awaiting_materials" or case_type == "correction":
+        return "correction"
+    return "acceptance"
 
 
 class CounterServices:
@@ -281,8 +325,8 @@ class CounterServices:
     def record_skipped(self, pending: Any) -> Any:
         from common.services.ratings import record_skipped
 
-        return self._call(record_skipped, ticket_id=pending.ticket_id, window_id=pending.window_id,
-                          staff_id=pending.staff_id)
+        return self._call(record_skipped, ticket_id=pending.ticket_id, case_id=getattr(pending, "case_id", None),
+                          window_id=pending.window_id, staff_id=pending.staff_id)
 
     def low_rating_reasons(self) -> list[str]:
         from common.services.ratings import LOW_RATING_REASONS
@@ -295,3 +339,196 @@ class CounterServices:
         from common.services.events import EventCursor
 
         return self._call(EventCursor, self.site().id)
+
+    # -- cases (办件) ------------------------------------------------------------------------------------
+
+    def search_index(self) -> Any:
+        """The catalog search index (in memory; reloaded when the catalog changed). Searching it needs no
+        database, so the intake screen searches on every keystroke on the GUI thread."""
+        from common.services.search import SearchIndex
+
+        index = getattr(self, "_search_index", None)
+        if index is None or self._call(index.is_stale):
+            index = self._call(SearchIndex.load)
+            self._search_index = index
+        return index
+
+    def bundles(self) -> list[Any]:
+        from common.services.catalog import list_bundles
+
+        return self._call(list_bundles)
+
+    def bundle_guide(self, code: str) -> Any:
+        from common.services.catalog import get_bundle_guide
+
+        return self._call(get_bundle_guide, code)
+
+    def departments(self) -> list[Any]:
+        from common.services.catalog import list_departments
+
+        return [d for d in self._call(list_departments) if d.active]
+
+    def intake_checklist(self, item_code: str) -> Any:
+        from common.services.cases import intake_checklist
+
+        return self._call(intake_checklist, item_code)
+
+    def intake_preview(self, actor: Actor, item_code: str, case_type: str, *, urgent_days: int | None = None,
+                       joint_parts: tuple = (), window_id: int | None = None) -> Any:
+        from common.services.cases.counter_support import intake_preview
+
+        return self._call(intake_preview, actor, item_code, case_type, urgent_days=urgent_days,
+                          joint_parts=joint_parts, window_id=window_id)
+
+    def verify_signature(self, staff_no: str, password: str) -> Actor:
+        """A second person confirms at the window (首席代表 approving a rejection or an extension)."""
+        from common.errors import InvalidInput
+
+        if not (staff_no or "").strip() or not password:
+            raise InvalidInput("请首席代表输入工号和密码确认。")
+        return self.login(staff_no.strip(), password)
+
+    def take_in(self, actor: Actor, req: Any, *, signer: tuple[str, str] | None = None,
+                output: NoticeOutput | None = None) -> IntakeOutcome:
+        """受理 (dispatching on req.case_type); then the notice to hand over is printed and recorded. A failed
+        notice never undoes the intake: the outcome says so and the clerk reprints from the case."""
+        from common.services.cases import take_in
+
+        approved_by = self.verify_signature(*signer) if signer else None
+        summary = self._call(take_in, actor, req, approved_by=approved_by)
+        notice, error = None, ""
+        if output is not None:
+            try:
+                notice = self.print_notice(actor, summary.case_no, default_notice(summary.case_type, summary.status),
+                                           output)
+            except Exception as exc:  # noqa: BLE001 - the case IS saved (never retry the intake): report the notice
+                error = getattr(exc, "message", None) or str(exc)
+        return IntakeOutcome(summary, notice, error)
+
+    def notice_preview(self, actor: Actor, case_no: str, document: str) -> tuple[Any, bytes]:
+        """(CaseNotice, PNG bytes of its receipt rendering) without printing."""
+        from common.services.cases import case_notice
+
+        notice = self._call(case_notice, actor, case_no, document)
+        return notice, _notice_png(notice)
+
+    def print_notice(self, actor: Actor, case_no: str, document: str, output: NoticeOutput, *,
+                     receipt: bool = True, pdf: bool = True) -> NoticeResult:
+        """Print a notice on the receipt printer and/or save its A4 PDF, then `record_print` (one row per copy)."""
+        from common.errors import InvalidInput
+        from common.printing.backends import PrinterError
+        from common.printing.case_documents import notice_pdf
+        from common.printing.case_documents import print_notice as send_notice
+        from common.services.cases import case_notice, record_print
+
+        notice = self._call(case_notice, actor, case_no, document)
+        printed, printer_error, pdf_path = False, "", None
+        if receipt and output.has_printer:
+            try:
+                send_notice(output.printer, notice)
+                printed = True
+            except PrinterError as exc:
+                printer_error = exc.message_zh
+        if pdf and output.pdf_dir is not None:
+            folder = Path(output.pdf_dir)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / f"{notice.case_no}-{notice.title}-{notice.copy_no}.pdf"
+                path.write_bytes(notice_pdf(notice))
+                pdf_path = path
+            except OSError as exc:
+                printer_error = (printer_error + "；" if printer_error else "") + f"A4 PDF 无法保存到 {folder}：{exc}"
+        if not printed and pdf_path is None:
+            raise InvalidInput(printer_error or "未配置小票打印机，也未设置 PDF 保存目录，无法出具告知书。")
+        targets = []
+        if printed:
+            targets.append(f"小票：{output.printer.describe()}")
+        if pdf_path is not None:
+            targets.append(f"A4 PDF：{pdf_path.name}")
+        record = self._call(record_print, actor, notice.case_no, document, "；".join(targets)[:200])
+        return NoticeResult(notice.case_no, document, notice.title, record.copy_no, printed, printer_error, pdf_path,
+                            _notice_png(notice))
+
+    def find_cases(self, actor: Actor, query: str = "", window_id: int | None = None) -> list[Any]:
+        from common.services.cases.counter_support import find_cases
+
+        return self._call(find_cases, actor, query, window_id=window_id)
+
+    def get_case(self, actor: Actor, case_no: str) -> Any:
+        from common.services.cases import get_case
+
+        return self._call(get_case, actor, case_no)
+
+    def inbox(self, actor: Actor, settle: bool = True) -> list[Any]:
+        """The actor's pending tasks; with `settle`, joint departments past their deadline are deemed to agree
+        first (超时默认, `resolve_timeouts`), so the inbox never shows a task the rules already decided."""
+        from common.services.cases import inbox, resolve_timeouts
+
+        if settle:
+            self._call(resolve_timeouts)
+        return self._call(inbox, actor)
+
+    def decide_task(self, actor: Actor, task_id: int, approve: bool, opinion: str = "") -> Any:
+        from common.services.cases import decide_task
+
+        return self._call(decide_task, actor, task_id, approve, opinion)
+
+    def supply_materials(self, actor: Actor, case_no: str, material_ids: set[int], window_id: int | None = None,
+                         output: NoticeOutput | None = None) -> IntakeOutcome:
+        """补交材料; a 补办件 that becomes a 承诺件 gets its 受理通知书 printed at once."""
+        from common.services.cases import supply_materials
+
+        summary = self._call(supply_materials, actor, case_no, set(material_ids), window_id=window_id)
+        notice, error = None, ""
+        if output is not None and summary.status == "accepted" and summary.case_type == "promised" \
+                and not summary.missing_materials:
+            try:
+                notice = self.print_notice(actor, summary.case_no, "acceptance", output)
+            except Exception as exc:  # noqa: BLE001 - the materials ARE recorded: report the notice problem
+                error = getattr(exc, "message", None) or str(exc)
+        return IntakeOutcome(summary, notice, error)
+
+    def stop_clock(self, actor: Actor, case_no: str, reason: str, note: str, window_id: int | None = None) -> Any:
+        from common.services.cases import stop_clock
+
+        return self._call(stop_clock, actor, case_no, reason, note, window_id=window_id)
+
+    def restart_clock(self, actor: Actor, case_no: str, note: str = "", window_id: int | None = None) -> Any:
+        from common.services.cases import restart_clock
+
+        return self._call(restart_clock, actor, case_no, note=note, window_id=window_id)
+
+    def extend(self, actor: Actor, case_no: str, days: int, reason: str, signer: tuple[str, str] | None) -> Any:
+        """延期, approved by the chief rep / manager who signs at the window (or the actor, when signer is None
+        and the actor may approve)."""
+        from common.services.cases import extend
+
+        approver = self.verify_signature(*signer) if signer else actor
+        return self._call(extend, actor, case_no, days, approver, reason)
+
+    def mark_ready(self, actor: Actor, case_no: str, window_id: int | None = None) -> Any:
+        from common.services.cases import mark_ready
+
+        return self._call(mark_ready, actor, case_no, window_id=window_id)
+
+    def mail(self, actor: Actor, case_no: str, tracking_no: str, window_id: int | None = None) -> Any:
+        from common.services.cases import mail
+
+        return self._call(mail, actor, case_no, tracking_no, window_id=window_id)
+
+    def record_pickup(self, actor: Actor, case_no: str, picked_by: str, window_id: int | None = None) -> Any:
+        from common.services.cases import record_pickup
+
+        return self._call(record_pickup, actor, case_no, picked_by, window_id=window_id)
+
+
+def _notice_png(notice: Any) -> bytes:
+    """The receipt rendering of a notice (80 mm), as PNG bytes for the on-screen preview."""
+    import io
+
+    from common.printing.case_documents import notice_layout
+    from common.printing.raster import render_png
+
+    buf = io.BytesIO()
+    render_png(notice_layout(notice), 80).save(buf, format="PNG")
+    return buf.getvalue()

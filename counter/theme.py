@@ -128,7 +128,7 @@ QPushButton[kind="primary"] {{ background: {PRIMARY}; color: #FFFFFF; border: 1p
     font-weight: 700; }}
 QPushButton[kind="primary"]:hover {{ background: {PRIMARY_DARK}; }}
 QPushButton[kind="primary"]:disabled {{ background: #9DB4CF; color: #F3F6FA; border-color: #9DB4CF; }}
-QPushButton[kind="action"] {{ text-align: left; padding: 6px 12px; min-height: 46px; font-size: 16px; }}
+QPushButton[kind="action"] {{ text-align: left; padding: 5px 12px; min-height: 32px; font-size: 16px; }}
 QPushButton[kind="action"][accent="call"] {{ background: {PRIMARY}; color: #FFFFFF; border-color: {PRIMARY_DARK};
     font-weight: 700; }}
 QPushButton[kind="action"][accent="call"]:hover {{ background: {PRIMARY_DARK}; }}
@@ -149,6 +149,56 @@ QTabBar::tab {{ padding: 6px 16px; font-size: 15px; border: 1px solid {BORDER}; 
     background: #E4E8EE; border-top-left-radius: 5px; border-top-right-radius: 5px; margin-right: 2px; }}
 QTabBar::tab:selected {{ background: {CARD}; font-weight: 700; }}
 QCheckBox, QRadioButton {{ font-size: 15px; spacing: 8px; }}
+QCheckBox:disabled, QRadioButton:disabled {{ color: #9AA5B1; }}
+
+QTabWidget#main_tabs::pane {{ border: none; background: {BG}; top: 0; }}
+QTabWidget#main_tabs > QTabBar::tab {{ padding: 7px 22px; font-size: 16px; margin-top: 4px; }}
+QTableWidget {{ background: {CARD}; border: 1px solid {BORDER}; border-radius: 6px; gridline-color: #E3E7ED;
+    font-size: 15px; selection-background-color: #C9DAF0; selection-color: {TEXT}; }}
+QHeaderView::section {{ background: #E9EDF2; color: {MUTED}; font-size: 14px; font-weight: 700; border: none;
+    border-right: 1px solid {BORDER}; border-bottom: 1px solid {BORDER}; padding: 5px 6px; }}
+QSpinBox, QDateEdit {{ font-size: 15px; min-height: 30px; }}
+QLabel[kind="missing_list"] {{ font-size: 15px; color: #5C3A00; background: {WARN_SOFT}; border: 1px solid #E8C58A;
+    border-radius: 6px; padding: 8px 10px; }}
+QPushButton[kind="danger"] {{ background: {CARD}; color: {DANGER}; border: 1px solid {DANGER}; font-weight: 700; }}
+QPushButton[kind="danger"]:hover {{ background: {DANGER_SOFT}; }}
+QPushButton[kind="action"][accent="intake"] {{ background: #FFFFFF; color: {PRIMARY_DARK}; border: 2px solid {PRIMARY};
+    font-weight: 700; }}
+QPushButton[kind="action"][accent="intake"]:hover {{ background: {PRIMARY_SOFT}; }}
+
+QLabel[kind="field_error"] {{ color: {DANGER}; font-size: 14px; font-weight: 600; }}
+QLabel[kind="hint"][level="error"] {{ color: {DANGER}; font-weight: 700; }}
+QLabel[kind="warn_text"] {{ color: {WARN}; font-size: 14px; font-weight: 600; }}
+QLabel[kind="value_small"] {{ font-size: 15px; }}
+QLabel[kind="deadline"] {{ font-size: 18px; font-weight: 700; padding: 8px 12px; border-radius: 6px;
+    color: {PRIMARY_DARK}; background: {PRIMARY_SOFT}; border: 1px solid #B9CDE6; }}
+QLabel[kind="deadline"][level="error"] {{ color: {DANGER}; background: {DANGER_SOFT}; border: 1px solid #E9B3AF; }}
+QLabel[kind="deadline"][level="muted"] {{ color: {MUTED}; background: #ECEFF3; border: 1px solid {BORDER}; }}
+QFrame[kind="card"] QLabel[kind="item_card"] {{ font-size: 15px; background: {PRIMARY_SOFT}; border: 1px solid #B9CDE6;
+    border-radius: 6px; padding: 8px 10px; }}
+QLabel[kind="case_no"] {{ font-size: 24px; font-weight: 800; color: {PRIMARY_DARK}; }}
+QFrame QLabel[kind="badge"], QLabel[kind="badge"] {{ font-size: 15px; font-weight: 700; color: {PRIMARY_DARK};
+    background: {PRIMARY_SOFT}; border: 1px solid #B9CDE6; border-radius: 4px; padding: 2px 10px; }}
+QLabel[kind="badge"][state="urgent"] {{ color: #FFFFFF; background: {DANGER}; border-color: {DANGER}; }}
+QLabel[kind="badge"][state="completed"], QLabel[kind="badge"][state="approved"],
+QLabel[kind="badge"][state="mailed"], QLabel[kind="badge"][state="ready"] {{ color: {OK}; background: {OK_SOFT};
+    border-color: #B5D6B6; }}
+QLabel[kind="badge"][state="rejected"], QLabel[kind="badge"][state="denied"] {{ color: {DANGER};
+    background: {DANGER_SOFT}; border-color: #E9B3AF; }}
+QLabel[kind="badge"][state="awaiting_materials"], QLabel[kind="badge"][state="clock_stopped"] {{ color: {WARN};
+    background: {WARN_SOFT}; border-color: #E8C58A; }}
+QLabel[kind="warn_tag"] {{ font-size: 15px; font-weight: 700; border-radius: 4px; padding: 2px 10px;
+    color: {OK}; background: {OK_SOFT}; border: 1px solid #B5D6B6; }}
+QLabel[kind="warn_tag"][level="yellow"] {{ color: #5C3A00; background: #FFD866; border: 1px solid {WARN}; }}
+QLabel[kind="warn_tag"][level="late"] {{ color: {DANGER}; background: {DANGER_SOFT}; border: 1px solid {DANGER}; }}
+QLabel[kind="warn_tag"][level="red"] {{ color: #FFFFFF; background: {DANGER}; border: 1px solid #7F1B15; }}
+QLabel[kind="notice_summary"] {{ font-size: 16px; }}
+QLabel[kind="print_status"] {{ font-size: 15px; padding: 6px 10px; border-radius: 6px; color: {PRIMARY_DARK};
+    background: {PRIMARY_SOFT}; }}
+QLabel[kind="print_status"][level="ok"] {{ color: {OK}; background: {OK_SOFT}; }}
+QLabel[kind="print_status"][level="error"] {{ color: {DANGER}; background: {DANGER_SOFT}; font-weight: 600; }}
+QLabel[kind="paper"] {{ background: #FFFFFF; padding: 8px; }}
+QScrollArea#notice_scroll {{ background: #D9DEE5; border: 1px solid {BORDER}; border-radius: 6px; }}
 """
 
 

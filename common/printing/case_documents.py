@@ -54,7 +54,7 @@ class CaseNotice:
     applicant_name: str
     applicant_is_enterprise: bool
     applicant_id_masked: str
-    window_label: str  # "3号窗口（综合受理）"
+    window_label: str  # "3号窗口 综合受理" (common.domain.window_title)
     clerk_name: str
     issued_on: dt.date  # the date of the notice
     received_on: Optional[dt.date] = None  # the day the application was received / accepted

@@ -38,7 +38,7 @@ from common.db.models import (
     WindowQueue,
     WindowSession,
 )
-from common.domain import Role, TicketEventKind, TicketStatus
+from common.domain import Role, TicketEventKind, TicketStatus, window_title
 from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from common.services.permissions import Actor, require
 from common.services.settings import get_setting
@@ -187,7 +187,7 @@ def audit_record(s: Session, actor: Actor | None, action: str, entity: str, enti
 
 
 def window_label(w: Window) -> str:
-    return f"{w.number}号窗口 {w.name}".strip()
+    return window_title(w.number, w.name)
 
 
 def _staff_label(st: Staff) -> str:

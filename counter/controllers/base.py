@@ -26,5 +26,36 @@ def error_text(exc: BaseException) -> str:
     return f"发生意外错误：{type(exc).__name__}: {exc}。请重试，仍有问题请联系管理员。"
 
 
+class DialogHost:
+    """One modal form at a time for a controller: `self.dialog` is the open one (None: none)."""
+
+    dialog = None
+
+    def open_dialog(self, dialog, on_submit=None):
+        self.close_dialog()
+        self.dialog = dialog
+        if on_submit is not None:
+            dialog.submitted.connect(on_submit)
+        dialog.rejected.connect(lambda d=dialog: self._dialog_closed(d))
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def close_dialog(self, accepted: bool = False) -> None:
+        d = self.dialog
+        if d is None:
+            return
+        self.dialog = None
+        if accepted:
+            d.accept()
+        else:
+            d.reject()
+        d.deleteLater()
+
+
 def is_db_error(exc: BaseException) -> bool:
     return isinstance(exc, DatabaseUnavailable)

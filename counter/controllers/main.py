@@ -11,6 +11,7 @@ from typing import Any
 
 from common.errors import Conflict
 from counter.controllers.base import DB_LOST_TEXT, DB_OK_TEXT, error_text, is_db_error
+from counter.controllers.cases import CaseController
 from counter.controllers.workspace import HEARTBEAT_MS, REFRESH_MS, WorkspaceController
 from counter.events import EventThread
 from counter.qt import QApplication, QObject, QTimer, Signal
@@ -32,11 +33,19 @@ class CounterOptions:
     refresh_ms: int = REFRESH_MS
     pad_poll_ms: int = 1500
     pad_timeout_s: int = 30
+    notice_output: Any = None  # counter.services.NoticeOutput: receipt printer + A4 PDF folder (None: neither)
+    open_pdf: bool = True  # open a saved A4 PDF with the desktop's viewer when no receipt printer printed it
 
     @classmethod
     def from_config(cls, cfg: Any, window_number: int | None = None) -> "CounterOptions":
+        """This PC's window, its receipt printer ([printer]) and `<data dir>/notices` for the A4 PDFs."""
+        from common.config import data_dir
+        from common.printing.backends import PrinterSettings
+        from counter.services import NoticeOutput
+
         number = window_number if window_number is not None else int(getattr(cfg.machine, "window", 0) or 0)
-        return cls(window_number=number)
+        output = NoticeOutput(PrinterSettings.from_config(cfg.printer), data_dir() / "notices")
+        return cls(window_number=number, notice_output=output)
 
 
 class CounterController(QObject):
@@ -51,6 +60,7 @@ class CounterController(QObject):
         self.worker = Worker(self)
         self.window = CounterWindow()
         self.workspace: WorkspaceController | None = None
+        self.cases: CaseController | None = None
         self.pad: Any = None
         self.events: EventThread | None = None
         self.site: Any = None
@@ -70,6 +80,7 @@ class CounterController(QObject):
 
         self.window.login.submitted.connect(self.login)
         self.window.closeRequested.connect(self.request_close)
+        self.window.deskSignOutRequested.connect(self._desk_sign_out)
 
     # ------------------------------------------------------------------ life cycle
 
@@ -128,6 +139,9 @@ class CounterController(QObject):
         if ws is not None:
             ws.stop()
             self.workspace = None
+        if self.cases is not None:
+            self.cases.stop()
+            self.cases = None
         if self.events is not None:
             self.events.stop()
             self.events = None
@@ -195,8 +209,17 @@ class CounterController(QObject):
         view.clear_error()
         view.set_busy(True)
 
+        back_office = bool(data.get("back_office"))
+
         def job():
             actor = self.services.login(data["staff_no"], data["password"])
+            if back_office:
+                from common.domain import Role
+                from common.errors import PermissionDenied
+
+                if not actor.has(Role.APPROVER, Role.CHIEF_REP, Role.MANAGER, Role.SUPERVISOR):
+                    raise PermissionDenied(f"{actor.name}（{actor.staff_no}）不是审批人员，请在窗口签到后办理。")
+                return actor, None
             session = self.services.sign_in(actor, data["window_id"], data.get("stand_in_for"))
             return actor, session
 
@@ -205,7 +228,10 @@ class CounterController(QObject):
             view.set_busy(False)
             self._db_good()
             actor, session = result
-            self.enter_workspace(actor, session)
+            if session is None:
+                self.enter_desk(actor)
+            else:
+                self.enter_workspace(actor, session)
 
         def failed(exc: BaseException) -> None:
             self._login_busy = False
@@ -229,8 +255,13 @@ class CounterController(QObject):
         ws.sessionLost.connect(self._session_lost)
         ws.signedOut.connect(self._signed_out)
         self.workspace = ws
+        cases = self._make_cases(actor, session.window_id)
+        ws.intakeRequested.connect(cases.open_intake)
+        ws.other_dialog = lambda: self.cases is not None and self.cases.dialog is not None
+        cases.message.connect(lambda text, level: self.workspace is not None
+                              and self.workspace.view.banner.show_message(text, level))
         self.window.login.reset()
-        self.window.show_workspace()
+        self.window.show_workspace(inbox=cases.can_decide)
         clerk = f"{session.staff_name}（{session.staff_no}）"
         if session.stand_in_for_name:
             clerk += f" · B岗代 {session.stand_in_for_name}"
@@ -241,8 +272,40 @@ class CounterController(QObject):
         if self.pad is not None:
             ws.ticketFinished.connect(self.pad.notify)
         ws.start()
+        cases.start()
         self.signedIn.emit(ws)
         return ws
+
+    def _make_cases(self, actor: Any, window_id: int | None) -> CaseController:
+        from counter.services import NoticeOutput
+
+        o = self.options
+        tz = self.site.timezone if self.site is not None else None
+        cases = CaseController(self.services, self.worker, self.window.cases, self.window.inbox, actor,
+                               window_id=window_id, dialog_parent=self.window,
+                               output=o.notice_output or NoticeOutput(), open_pdf=o.open_pdf, timezone=tz,
+                               show_tab=self.window.show_tab, parent=self)
+        cases.dbFailed.connect(self._db_bad)
+        cases.dbOk.connect(self._db_good)
+        self.cases = cases
+        return cases
+
+    def enter_desk(self, actor: Any) -> CaseController:
+        """Back office (后台审批): the inbox and the case desk, without a window session."""
+        cases = self._make_cases(actor, None)
+        self.window.login.reset()
+        self.window.show_desk(inbox=cases.can_decide)
+        self.window.set_identity(f"{actor.name}（{actor.staff_no}）", "后台审批")
+        self._start_events()
+        cases.start()
+        self.signedIn.emit(cases)
+        return cases
+
+    def _desk_sign_out(self) -> None:
+        if self.cases is None or self.workspace is not None or self.cases.busy:
+            return
+        self._leave_workspace()
+        self.window.login.show_info("已退出登录。")
 
     def _start_events(self) -> None:
         if not self.options.events or self.events is not None:
@@ -256,6 +319,8 @@ class CounterController(QObject):
         events = self.events.take() if self.events is not None else []
         if self.workspace is not None:
             self.workspace.on_events(events)
+        if self.cases is not None:
+            self.cases.on_events(events)
         if self.pad is not None:
             self.pad.notify()
 
@@ -278,6 +343,10 @@ class CounterController(QObject):
             ws.stop()
             ws.deleteLater()
             self.workspace = None
+        if self.cases is not None:
+            self.cases.stop()
+            self.cases.deleteLater()
+            self.cases = None
         self.window.set_identity("", "")
         self.window.show_login()
         self.window.login.reset()
@@ -305,6 +374,8 @@ class CounterController(QObject):
         if ws.busy or self._close_dialog is not None:
             return
         ws.close_dialog()
+        if self.cases is not None:
+            self.cases.close_dialog()
         if ws.current is not None:
             t = ws.current
             d = dlg.ConfirmDialog(

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from common.clock import utcnow
 from common.errors import Conflict
-from counter.controllers.base import error_text, is_db_error
+from counter.controllers.base import DialogHost, error_text, is_db_error
 from counter.qt import QKeySequence, QObject, QShortcut, QTimer, QWidget, Qt, Signal
 from counter.views import dialogs as dlg
 from counter.views.workspace import ACTIONS, WorkspaceView
@@ -29,7 +29,7 @@ EVENT_DEBOUNCE_MS = 150
 RATING_WAIT_MS = 35_000  # a little longer than the pad's own timeout
 
 
-class WorkspaceController(QObject):
+class WorkspaceController(QObject, DialogHost):
     dbFailed = Signal(object)  # the DatabaseUnavailable
     dbOk = Signal()
     sessionLost = Signal(str)  # the session was closed elsewhere (taken over, day end)
@@ -37,6 +37,7 @@ class WorkspaceController(QObject):
     signedOut = Signal()
     refreshed = Signal()  # after each snapshot is shown (tests, self-test)
     busyChanged = Signal(bool)
+    intakeRequested = Signal(object)  # the ticket in service (None: no ticket) → the case controller's 受理
 
     def __init__(self, services: Any, worker: Any, view: WorkspaceView, actor: Any, session: Any, *,
                  dialog_parent: QWidget, shortcut_parent: QWidget | None = None, timezone: str | None = None,
@@ -63,6 +64,7 @@ class WorkspaceController(QObject):
         self._refreshing = False
         self._refresh_again = False
         self._awaiting_rating: int | None = None  # ticket id the pad is asking about
+        self.other_dialog: Callable[[], bool] = lambda: False  # a case dialog is open (set by the main controller)
 
         view.set_timezone(timezone)
         view.set_header(self._header_text())
@@ -280,35 +282,11 @@ class WorkspaceController(QObject):
 
     # ------------------------------------------------------------------ dialogs
 
-    def open_dialog(self, dialog: dlg.FormDialog, on_submit: Callable[[dict], None]) -> dlg.FormDialog:
-        self.close_dialog()
-        self.dialog = dialog
-        dialog.submitted.connect(on_submit)
-        dialog.rejected.connect(lambda d=dialog: self._dialog_closed(d))
-        dialog.open()
-        return dialog
-
-    def _dialog_closed(self, dialog: dlg.FormDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-        dialog.deleteLater()
-
-    def close_dialog(self, accepted: bool = False) -> None:
-        d = self.dialog
-        if d is None:
-            return
-        self.dialog = None
-        if accepted:
-            d.accept()
-        else:
-            d.reject()
-        d.deleteLater()
-
     # ------------------------------------------------------------------ actions
 
     def trigger(self, key: str) -> None:
         """A button press or its function key."""
-        if self._closed or self.busy or self.dialog is not None:
+        if self._closed or self.busy or self.dialog is not None or self.other_dialog():
             return
         button = self.view.buttons.get(key)
         if button is None or not button.isEnabled():
@@ -413,6 +391,9 @@ class WorkspaceController(QObject):
             lambda _r: self.view.banner.show_message("首问登记已保存。", "ok"), action=True, dialog=d))
         d.topic.setFocus()
 
+    def do_intake(self) -> None:
+        self.intakeRequested.emit(self.current)
+
     # ------------------------------------------------------------------ rating wait
 
     def _await_rating(self, ticket: Any) -> None:
@@ -440,7 +421,7 @@ class WorkspaceController(QObject):
     # ------------------------------------------------------------------ sign out
 
     def request_sign_out(self) -> None:
-        if self._closed or self.busy or self.dialog is not None:
+        if self._closed or self.busy or self.dialog is not None or self.other_dialog():
             return
         d = dlg.ConfirmDialog("签退", f"确定在 {self.session.window_number} 号窗口签退吗？签退后本窗口不再叫号。",
                               "签退", name="sign_out", parent=self.dialog_parent)

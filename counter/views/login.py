@@ -26,6 +26,7 @@ class LoginView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._fixed_window: int | None = None
+        self._window_fixed = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 24, 24, 24)
         outer.addStretch(1)
@@ -71,6 +72,10 @@ class LoginView(QWidget):
         form.addRow("", self.window_hint)
         form.addRow("", self.stand_in)
         form.addRow("被代岗工号", self.stand_in_no)
+        self.back_office = QCheckBox("后台审批（不在窗口签到）")
+        self.back_office.setObjectName("back_office")
+        self.back_office.toggled.connect(self._on_back_office)
+        form.addRow("", self.back_office)
         card.body.addLayout(form)
 
         self.banner = Banner()
@@ -118,7 +123,8 @@ class LoginView(QWidget):
         elif not fixed:
             self.window_box.setCurrentIndex(-1)
             self.window_box.setPlaceholderText("请选择窗口")
-        self.window_box.setEnabled(not fixed)
+        self._window_fixed = fixed
+        self.window_box.setEnabled(not fixed and not self.back_office.isChecked())
         if fixed:
             self.window_hint.setText("本机已固定为该窗口（配置 [machine] window）")
             self.window_hint.show()
@@ -130,6 +136,14 @@ class LoginView(QWidget):
         return int(data) if data is not None else None
 
     # -- state ------------------------------------------------------------------------------------
+
+    def _on_back_office(self, on: bool) -> None:
+        """Approvers and chief reps deciding cases from the back office do not sign in at a window."""
+        self.window_box.setEnabled(not on and not self._window_fixed)
+        self.stand_in.setEnabled(not on)
+        if on:
+            self.stand_in.setChecked(False)
+        self.submit_button.setText("登录" if on else "登录并签到")
 
     def _on_stand_in(self, on: bool) -> None:
         self.stand_in_no.setEnabled(on)
@@ -149,6 +163,10 @@ class LoginView(QWidget):
             self.show_error("请输入密码。")
             self.password.setFocus()
             return
+        if self.back_office.isChecked():
+            self.submitted.emit({"staff_no": staff_no, "password": password, "window_id": None,
+                                 "stand_in_for": None, "back_office": True})
+            return
         window_id = self.selected_window_id()
         if window_id is None:
             self.show_error("请选择窗口。")
@@ -164,7 +182,7 @@ class LoginView(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         self.submit_button.setEnabled(not busy)
-        self.submit_button.setText("正在登录…" if busy else "登录并签到")
+        self.submit_button.setText("正在登录…" if busy else ("登录" if self.back_office.isChecked() else "登录并签到"))
 
     def show_error(self, text: str) -> None:
         self.banner.show_message(text, "error")
@@ -182,6 +200,7 @@ class LoginView(QWidget):
         self.password.clear()
         self.stand_in.setChecked(False)
         self.stand_in_no.clear()
+        self.back_office.setChecked(False)
         self.banner.clear_message()
         self.set_busy(False)
         (self.password if self.staff_no.text() else self.staff_no).setFocus()

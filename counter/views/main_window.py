@@ -4,7 +4,21 @@ signed-in clerk, the window and the time."""
 from __future__ import annotations
 
 from counter import theme
-from counter.qt import QCloseEvent, QLabel, QMainWindow, QStackedWidget, QWidget, Signal
+from counter.qt import (
+    QCloseEvent,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QShortcut,
+    QStackedWidget,
+    Qt,
+    QTabWidget,
+    QWidget,
+    Signal,
+)
+from counter.views.cases import CaseDeskView, InboxView
 from counter.views.login import LoginView
 from counter.views.widgets import make_label, set_state
 from counter.views.workspace import WorkspaceView
@@ -12,8 +26,13 @@ from counter.views.workspace import WorkspaceView
 DEFAULT_SIZE = (1280, 800)
 
 
+TABS = ("workspace", "cases", "inbox")
+TAB_TITLES = ("叫号办理  Ctrl+1", "办件  Ctrl+2", "审批待办  Ctrl+3")
+
+
 class CounterWindow(QMainWindow):
     closeRequested = Signal()
+    deskSignOutRequested = Signal()  # back-office mode (no window session): 退出登录
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -24,8 +43,33 @@ class CounterWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.login = LoginView()
         self.workspace = WorkspaceView()
+        self.cases = CaseDeskView()
+        self.inbox = InboxView()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        for widget, title in zip((self.workspace, self.cases, self.inbox), TAB_TITLES):
+            self.tabs.addTab(widget, title)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.desk_sign_out = QPushButton("退出登录")
+        self.desk_sign_out.setObjectName("desk_sign_out")
+        self.desk_sign_out.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.desk_sign_out.setFixedHeight(34)
+        self.desk_sign_out.clicked.connect(self.deskSignOutRequested)
+        corner = QWidget()
+        corner_lay = QHBoxLayout(corner)
+        corner_lay.setContentsMargins(0, 2, 12, 2)
+        corner_lay.addWidget(self.desk_sign_out)
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        self.desk_sign_out.hide()
         self.stack.addWidget(self.login)
-        self.stack.addWidget(self.workspace)
+        self.stack.addWidget(self.tabs)
+        self.tab_shortcuts = []
+        for i, name in enumerate(TABS):
+            sc = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(lambda n=name: self.show_tab(n))
+            self.tab_shortcuts.append(sc)
 
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
@@ -44,8 +88,29 @@ class CounterWindow(QMainWindow):
     def show_login(self) -> None:
         self.stack.setCurrentWidget(self.login)
 
-    def show_workspace(self) -> None:
-        self.stack.setCurrentWidget(self.workspace)
+    def show_workspace(self, inbox: bool = False) -> None:
+        """A clerk signed in at a window: 叫号办理 and 办件 (and 审批待办 for a chief rep)."""
+        self.tabs.setTabVisible(0, True)
+        self.tabs.setTabVisible(2, inbox)
+        self.desk_sign_out.hide()
+        self.tabs.setCurrentIndex(0)
+        self.stack.setCurrentWidget(self.tabs)
+
+    def show_desk(self, inbox: bool = True) -> None:
+        """Back office (no window session): 办件 and 审批待办 only, with 退出登录."""
+        self.tabs.setTabVisible(0, False)
+        self.tabs.setTabVisible(2, inbox)
+        self.desk_sign_out.show()
+        self.tabs.setCurrentIndex(2 if inbox else 1)
+        self.stack.setCurrentWidget(self.tabs)
+
+    def show_tab(self, name: str) -> None:
+        index = TABS.index(name)
+        if self.stack.currentWidget() is self.tabs and self.tabs.isTabVisible(index):
+            self.tabs.setCurrentIndex(index)
+
+    def current_tab(self) -> str:
+        return TABS[self.tabs.currentIndex()]
 
     def set_db_state(self, ok: bool, text: str) -> None:
         set_state(self.db_label, "level", "ok" if ok else "error")

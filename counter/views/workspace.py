@@ -28,6 +28,7 @@ ACTIONS: list[tuple[str, str, str, str]] = [
     ("call_next", "叫号（下一位）", "F1", "call"),
     ("recall", "重呼", "F2", ""),
     ("start", "开始办理", "F11", ""),
+    ("intake", "受理办件", "F12", "intake"),
     ("finish", "办结", "F8", "finish"),
     ("no_show", "过号", "F3", ""),
     ("park", "挂起", "F4", ""),
@@ -311,6 +312,7 @@ class WorkspaceView(QWidget):
             "walk_direct": idle,
             "pause": signed_in and not holding,
             "consult": signed_in,
+            "intake": signed_in and not on_break,
         }
         self.buttons["park"].set_label("挂起" if holding or not has_parked else "恢复挂起号")
         self.buttons["pause"].set_label("恢复服务" if on_break else "暂停服务")

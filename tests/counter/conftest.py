@@ -109,13 +109,14 @@ class Counter:
     """One counter app (its own services, worker and window) driven like a clerk would."""
 
     def __init__(self, qtbot, db: Any, *, rating_pad: bool = False, events: bool = True, pad_timeout_s: int = 30,
-                 window_number: int = 0, services: CounterServices | None = None):
+                 window_number: int = 0, services: CounterServices | None = None, notice_output: Any = None):
         self.qtbot = qtbot
         self.db = db
         self.services = services or CounterServices(db=db)
         self.c = CounterController(self.services, CounterOptions(
             window_number=window_number, rating_pad=rating_pad, events=events, pad_poll_ms=150,
-            pad_timeout_s=pad_timeout_s, heartbeat_ms=30_000, refresh_ms=60_000))
+            pad_timeout_s=pad_timeout_s, heartbeat_ms=30_000, refresh_ms=60_000, notice_output=notice_output,
+            open_pdf=False))
         self.w = self.c.window
         self.c.start(show=True)
         qtbot.waitExposed(self.w)
@@ -136,12 +137,22 @@ class Counter:
         self.qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
 
     def login(self, staff_no: str, window_number: int, password: str = DEMO_PASSWORD,
-              stand_in: str | None = None, expect_ok: bool = True) -> None:
+              stand_in: str | None = None, expect_ok: bool = True, back_office: bool = False) -> None:
         v = self.w.login
         self.qtbot.waitUntil(lambda: v.window_box.count() > 0, timeout=10_000)
         self.activate()
         v.staff_no.clear()
         self.qtbot.keyClicks(v.staff_no, staff_no)
+        if back_office:
+            self.qtbot.mouseClick(v.back_office, Qt.MouseButton.LeftButton)
+            assert v.back_office.isChecked()
+            v.password.clear()
+            self.qtbot.keyClicks(v.password, password)
+            self.qtbot.keyClick(v.password, Qt.Key.Key_Return)
+            self.settle()
+            if expect_ok:
+                assert self.c.cases is not None and self.c.workspace is None, f"login failed: {v.banner.text()}"
+            return
         if v.window_box.isEnabled():
             index = next(i for i in range(v.window_box.count())
                          if v.window_box.itemText(i).startswith(f"{window_number}号窗口"))

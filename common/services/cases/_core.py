@@ -32,7 +32,7 @@ from common.db.models import (
     Staff,
     Window,
 )
-from common.domain import CaseStatus, CaseType, Role
+from common.domain import CaseStatus, CaseType, Role, window_title
 from common.errors import NotFound, PermissionDenied
 from common.services import audit, events
 from common.services.calendar import working_calendar_in
@@ -227,7 +227,7 @@ def window_label(session: Session, window_id: Optional[int]) -> str:
     row = session.execute(select(Window.number, Window.name).where(Window.id == window_id)).first()
     if row is None:
         return ""
-    return f"{row.number}号窗口" + (f"（{row.name}）" if row.name else "")
+    return window_title(row.number, row.name)
 
 
 def missing_names(case: Case) -> list[str]:

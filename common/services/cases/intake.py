@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -530,11 +530,7 @@ def accept_urgent(db: Database, actor: Actor, req: IntakeRequest, *, now: Option
     with db.write() as s:
         ctx = _prepare(s, actor, req, now)
         _need_complete(ctx, "受理")
-        try:
-            percent = int(get_setting(s, "urgent_deadline_percent", ctx.site.id) or DEFAULT_URGENT_PERCENT)
-        except (TypeError, ValueError):
-            percent = DEFAULT_URGENT_PERCENT
-        days = urgent_limit(ctx.limit_days, req.urgent_days, percent)
+        days = urgent_limit(ctx.limit_days, req.urgent_days, urgent_percent(s, ctx.site.id))
         case = _new_case(s, ctx, CaseType.URGENT, CaseStatus.ACCEPTED, accepted=True)
         _start_clock(s, case, ctx.site, days)
         _approval_task(case)
@@ -542,6 +538,36 @@ def accept_urgent(db: Database, actor: Actor, req: IntakeRequest, *, now: Option
                         data=_intake_data(ctx, urgent=True, normal_days=ctx.limit_days, days=days,
                                           deadline=case.deadline))
         return _core.summary(s, case)
+
+
+def urgent_percent(s: Session, site_id: int) -> int:
+    """The hall's `urgent_deadline_percent`: 特办件 get this share of the normal limit (default 50 %)."""
+    try:
+        return int(get_setting(s, "urgent_deadline_percent", site_id) or DEFAULT_URGENT_PERCENT)
+    except (TypeError, ValueError):
+        return DEFAULT_URGENT_PERCENT
+
+
+def joint_departments(s: Session, lead_department_id: int, parts: Sequence[JointPart],
+                      limit: int) -> list[tuple[Department, int]]:
+    """The 联办 departments and their days, checked: active, none twice nor the lead, 1 … `limit` working days."""
+    out: list[tuple[Department, int]] = []
+    seen = {lead_department_id}
+    for part in parts:
+        dept = s.scalar(select(Department).where(Department.code == (part.department_code or "").strip()))
+        if dept is None or not dept.active:
+            raise NotFound(f"找不到联办部门“{part.department_code}”。")
+        if dept.id in seen:
+            raise InvalidInput(f"“{dept.name}”重复，或与牵头部门相同。")
+        seen.add(dept.id)
+        try:
+            days = int(part.days)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"“{dept.name}”的办理时限必须是整数。") from None
+        if not 1 <= days <= limit:
+            raise InvalidInput(f"“{dept.name}”的办理时限应为 1 至 {limit} 个工作日（不超过办件承诺时限）。")
+        out.append((dept, days))
+    return out
 
 
 def accept_joint(db: Database, actor: Actor, req: IntakeRequest, *, now: Optional[dt.datetime] = None) -> CaseSummary:
@@ -556,22 +582,7 @@ def accept_joint(db: Database, actor: Actor, req: IntakeRequest, *, now: Optiona
         ctx = _prepare(s, actor, req, now)
         _need_complete(ctx, "受理")
         limit = ctx.limit_days
-        parts: list[tuple[Department, int]] = []
-        seen = {ctx.item.department_id}
-        for part in req.joint_parts:
-            dept = s.scalar(select(Department).where(Department.code == (part.department_code or "").strip()))
-            if dept is None or not dept.active:
-                raise NotFound(f"找不到联办部门“{part.department_code}”。")
-            if dept.id in seen:
-                raise InvalidInput(f"“{dept.name}”重复，或与牵头部门相同。")
-            seen.add(dept.id)
-            try:
-                days = int(part.days)
-            except (TypeError, ValueError):
-                raise InvalidInput(f"“{dept.name}”的办理时限必须是整数。") from None
-            if not 1 <= days <= limit:
-                raise InvalidInput(f"“{dept.name}”的办理时限应为 1 至 {limit} 个工作日（不超过办件承诺时限）。")
-            parts.append((dept, days))
+        parts = joint_departments(s, ctx.item.department_id, req.joint_parts, limit)
         case = _new_case(s, ctx, CaseType.JOINT, CaseStatus.ACCEPTED, accepted=True)
         _start_clock(s, case, ctx.site, limit)
         case.tasks.append(CaseTask(department_id=case.department_id, kind="joint", lead=True,
