@@ -47,6 +47,9 @@ if [ -e "$LOADED" ]; then
 elif "$VENV_BIN/hall" demo-data --help >/dev/null 2>&1; then
     say "载入演示大厅数据 → $DB"
     "$VENV_BIN/hall" --db "$DB" demo-data
+    # Last week's business, through the real services, so the approvers' inbox and `hall report` have numbers.
+    say "模拟最近 5 个工作日的业务（取号、叫号、办件、评价）…"
+    "$VENV_BIN/hall" --db "$DB" demo-activity --days 5 --scale 0.3
     touch "$LOADED"
 else
     say "本版本还没有 'hall demo-data' 命令：演示数据库 $DB 将是空库"
