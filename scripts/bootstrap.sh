@@ -6,7 +6,7 @@
 #
 # 可重复执行：已就绪的部分只做检查（通常不到一秒）。
 #   1. 缺少的 Debian 软件包：Qt 运行库、Xvfb、poppler-utils、zbar、文泉驿微米黑、python3-venv，
-#      以及（--tests）postgresql。只在确有缺失时运行 apt-get update / install。
+#      以及（--tests）postgresql、nsis。只在确有缺失时运行 apt-get update / install。
 #   2. 仓库内的 .venv（Python >= 3.11）；pyproject.toml 变化后才重新 pip install -e '.[test]'。
 #   3. （--tests）127.0.0.1:5432 上可免密码登录的 PostgreSQL 与 test 库
 #      （地址取自 HALL_TEST_PG_URL，默认 postgresql+psycopg://postgres@127.0.0.1:5432/test）。
@@ -105,7 +105,7 @@ if [ -n "$PYTHON" ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; 
     esac
 fi
 if [ "$WANT_TESTS" = 1 ]; then
-    PKGS+=(postgresql)
+    PKGS+=(postgresql nsis)  # nsis: the tests compile the Windows installer script
 fi
 
 installed_pkgs() { # the given packages that are installed, one per line

@@ -169,8 +169,7 @@ def test_build_outputs_are_git_ignored():
 
 def test_nsis_script_compiles(tmp_path):
     makensis = shutil.which("makensis")
-    if makensis is None:
-        pytest.skip("makensis not installed (apt-get install nsis); the NSIS script was not compiled")
+    assert makensis is not None, "makensis not installed: scripts/bootstrap.sh --tests installs nsis"
     payload = tmp_path / "payload"
     (payload / "_internal" / "resources").mkdir(parents=True)
     for name in PROGRAMS:
