@@ -21,7 +21,7 @@ from sqlalchemy import select
 from common.clock import business_day, day_bounds, utcnow
 from common.db.engine import Database
 from common.db.models import Queue, Site, Staff, Ticket, TicketEvent, Window, WindowQueue, WindowSession
-from common.domain import TicketEventKind, TicketStatus
+from common.domain import TicketEventKind, TicketStatus, window_title
 from common.errors import NotFound
 
 
@@ -36,8 +36,7 @@ class WindowChoice:
 
     @property
     def label(self) -> str:
-        name = self.name if self.name and self.name != f"{self.number}号窗口" else ""
-        base = f"{self.number}号窗口" + (f" {name}" if name else "")
+        base = window_title(self.number, self.name)
         return f"{base}（{self.queues}）" if self.queues else base
 
 

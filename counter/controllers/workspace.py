@@ -15,6 +15,7 @@ import logging
 from typing import Any, Callable
 
 from common.clock import utcnow
+from common.domain import window_title
 from common.errors import Conflict
 from counter.controllers.base import DialogHost, error_text, is_db_error
 from counter.qt import QKeySequence, QObject, QShortcut, QTimer, QWidget, Qt, Signal
@@ -135,8 +136,7 @@ class WorkspaceController(QObject, DialogHost):
 
     def _header_text(self) -> str:
         s = self.session
-        name = s.window_name if s.window_name and s.window_name != f"{s.window_number}号窗口" else ""
-        text = f"{s.window_number}号窗口" + (f" {name}" if name else "") + f"　·　{s.staff_name}（{s.staff_no}）"
+        text = f"{window_title(s.window_number, s.window_name)}　·　{s.staff_name}（{s.staff_no}）"
         if s.stand_in_for_name:
             text += f"　·　B岗代岗：{s.stand_in_for_name}"
         return text

@@ -30,7 +30,7 @@ from common.db.models import (
     Ticket,
     Window,
 )
-from common.domain import ApplicantKind, CaseStatus, CaseType, Delivery, TaskStatus, WindowKind
+from common.domain import ApplicantKind, CaseStatus, CaseType, Delivery, TaskStatus, WindowKind, window_title
 from common.errors import InvalidInput
 from common.printing.case_documents import CaseNotice, NoticeKind, NoticeMaterial
 from common.services.cases import _core
@@ -130,7 +130,7 @@ def pickup_place(s: Session, case: Case) -> str:
         row = s.execute(select(Window.number, Window.name).where(Window.id == case.accepting_window_id)).first()
     if row is None:
         return name
-    return f"{name} {row.number}号窗口" + (f"（{row.name}）" if row.name else "")
+    return f"{name} {window_title(row.number, row.name)}"
 
 
 def public_progress(db: Database, case_no: str, check_code: str, *, now: Optional[dt.datetime] = None) -> PublicProgress:
