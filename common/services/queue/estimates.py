@@ -261,6 +261,18 @@ def waiting_count_subquery(queue_col, day_start: dt.datetime, day_end: dt.dateti
     )
 
 
+def waiting_counts_subquery(queue_id, day_start: dt.datetime, day_end: dt.datetime):
+    """Derived table (normal, priority): today's waiting tickets of one queue, counted in ONE index range scan."""
+    is_normal = T.c.priority == Priority.NORMAL
+    return (
+        select(func.count(case((is_normal, 1))).label("normal"), func.count(case((~is_normal, 1))).label("priority"))
+        .select_from(T)
+        .where(T.c.queue_id == queue_id, T.c.status == TicketStatus.WAITING, any_priority(T.c.priority, ALL_PRIORITIES),
+               T.c.queued_at >= day_start, T.c.queued_at < day_end)
+        .subquery("waiting")
+    )
+
+
 def ticket_ahead(s: Session, ticket_id: int, queue_id: int, queued_at: dt.datetime, day_start: dt.datetime,
                  day_end: dt.datetime) -> tuple[int, int, int, int]:
     """(normal before, priority before, normal total, priority total) among today's waiting tickets of a queue."""

@@ -12,15 +12,17 @@ import secrets
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import Text, and_, bindparam, cast, func, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from common.clock import business_day, day_bounds, local_time
 from common.db.engine import Database
-from common.db.models import Appointment, ServiceItem
+from common.db.models import Appointment, HallEvent, ServiceItem
 from common.domain import AppointmentStatus, ItemStatus, Priority, TicketEventKind, TicketStatus
 from common.errors import InvalidInput, NotFound
+from common.services import events
 from common.services.queue import estimates as est
 from common.services.queue._fast import Prepared
 from common.services.queue._base import (
@@ -41,6 +43,7 @@ from common.services.queue._base import (
 QC = est.QC
 A = Appointment.__table__
 SI = ServiceItem.__table__
+HE = HallEvent.__table__
 
 # queue id -> site time zone: only used to pick the business day for the first query; re-checked every time.
 _queue_tz: dict[tuple[str, int], str] = {}
@@ -58,17 +61,31 @@ def new_check_code() -> str:
 _SEQ: dict[str, Prepared] = {}
 
 
+def _seq_insert(dialect_insert):
+    return dialect_insert(QC).values(
+        queue_id=bindparam("p_queue"), business_day=bindparam("p_day", type_=QC.c.business_day.type),
+        issued=1, normal_since_priority=0,
+    ).on_conflict_do_update(
+        index_elements=[QC.c.queue_id, QC.c.business_day], set_={"issued": QC.c.issued + 1}
+    ).returning(QC.c.issued)
+
+
+def _seq_upsert_if_queue():
+    """`_seq_insert` for PostgreSQL that inserts nothing for a queue id that does not exist (no FK error: the
+    query it rides along with then finds no queue and says so)."""
+    day = bindparam("p_day", type_=QC.c.business_day.type)
+    rows = select(Q.c.id, day, literal_column("1"), literal_column("0")).where(Q.c.id == bindparam("p_queue"))
+    return postgresql.insert(QC).from_select(
+        ["queue_id", "business_day", "issued", "normal_since_priority"], rows
+    ).on_conflict_do_update(
+        index_elements=[QC.c.queue_id, QC.c.business_day], set_={"issued": QC.c.issued + 1}
+    ).returning(QC.c.issued)
+
+
 def _seq_stmt(dialect: str):
     stmt = _SEQ.get(dialect)
     if stmt is None:
-        dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = dialect_insert(QC).values(
-            queue_id=bindparam("p_queue"), business_day=bindparam("p_day", type_=QC.c.business_day.type),
-            issued=1, normal_since_priority=0,
-        )
-        stmt = _SEQ[dialect] = Prepared(stmt.on_conflict_do_update(
-            index_elements=[QC.c.queue_id, QC.c.business_day], set_={"issued": QC.c.issued + 1}
-        ).returning(QC.c.issued))
+        stmt = _SEQ[dialect] = Prepared(_seq_insert(postgresql.insert if dialect == "postgresql" else sqlite.insert))
     return stmt
 
 
@@ -126,10 +143,13 @@ class _QueueCfg(NamedTuple):  # a NamedTuple: built on every ticket, and cheaper
     open_windows: int
 
 
-def _cfg_statement():
+def _cfg_statement(*, take_seq: bool = False):
+    """The queue's configuration and today's counts; with `take_seq` (PostgreSQL) the counter upsert of `next_seq`
+    rides along as a data-modifying CTE, so taking a number costs one round trip less."""
     qid = Q.c.id
     start, end = bp("p_start", T.c.queued_at), bp("p_end", T.c.queued_at)
     day = bp("p_day", est.HOD.c.day)
+    waiting = est.waiting_counts_subquery(bindparam("p_queue"), start, end)
     return (
         select(
             Q.c.id, Q.c.site_id, Q.c.prefix, Q.c.name, Q.c.name_en, Q.c.zone, Q.c.range_start, Q.c.range_end,
@@ -137,18 +157,46 @@ def _cfg_statement():
             Q.c.ratio_priority, Q.c.appointment_only, Q.c.active, S.c.code, S.c.active, S.c.timezone,
             est.HOD.c.is_open, est.HOD.c.opens_at, est.HOD.c.closes_at,
             select(est.QQ.c.id).where(est.QQ.c.queue_id == qid).limit(1).exists(),
-            est.waiting_count_subquery(qid, start, end, normal=True),
-            est.waiting_count_subquery(qid, start, end, normal=False),
+            waiting.c.normal,
+            waiting.c.priority,
             est.open_windows_subquery(qid, day),
+            *([select(_seq_upsert_if_queue().cte("seq").c.issued).scalar_subquery()] if take_seq else []),
         )
         .select_from(
             Q.join(S, S.c.id == Q.c.site_id).outerjoin(est.HOD, and_(est.HOD.c.site_id == Q.c.site_id, est.HOD.c.day == day))
+            .join(waiting, true())
         )
         .where(qid == bindparam("p_queue"))
     )
 
 
 _CFG = Prepared(_cfg_statement())
+_CFG_SEQ_PG = Prepared(_cfg_statement(take_seq=True))
+
+
+class _WrongDay(Exception):
+    """The cached time zone of a queue was stale, so the counter taken along was for the wrong day: redo."""
+
+
+def _queue_cfg_taking_seq(s: Session, db_url: str, queue_id: int, now: dt.datetime) -> tuple[_QueueCfg, dt.date, int]:
+    """PostgreSQL: `_queue_cfg` and `next_seq` in one statement. Raises _WrongDay (roll back, then use the two-step
+    path) when the queue's time zone was not the cached one."""
+    tz = _queue_tz.get((db_url, queue_id), "Asia/Shanghai")
+    day = business_day(now, tz)
+    start, end = day_bounds(day, tz)
+    row = _CFG_SEQ_PG.one(connection(s), {"p_queue": queue_id, "p_day": day, "p_start": start, "p_end": end})
+    if row is None:
+        raise NotFound(f"找不到该业务（队列编号 {queue_id}），请返回重新选择。")
+    cfg = _cfg_from_row(row)
+    if cfg.tz != tz:
+        _queue_tz[(db_url, queue_id)] = cfg.tz
+        raise _WrongDay()
+    return cfg, day, int(row[26])
+
+
+def _cfg_from_row(row) -> _QueueCfg:
+    return _QueueCfg(*row[:18], row[18] or "Asia/Shanghai", row[19], row[20], row[21],
+                     bool(row[22]), int(row[23]), int(row[24]), int(row[25]))
 
 
 def _queue_cfg(s: Session, db_url: str, queue_id: int, now: dt.datetime) -> tuple[_QueueCfg, dt.date]:
@@ -161,8 +209,7 @@ def _queue_cfg(s: Session, db_url: str, queue_id: int, now: dt.datetime) -> tupl
         row = _CFG.one(connection(s), {"p_queue": queue_id, "p_day": day, "p_start": start, "p_end": end})
         if row is None:
             raise NotFound(f"找不到该业务（队列编号 {queue_id}），请返回重新选择。")
-        cfg = _QueueCfg(*row[:18], row[18] or "Asia/Shanghai", row[19], row[20], row[21],
-                        bool(row[22]), int(row[23]), int(row[24]), int(row[25]))
+        cfg = _cfg_from_row(row)
         if cfg.tz == tz:
             return cfg, day
         _queue_tz[key] = cfg.tz  # first use (or the hall moved time zone): redo with the right business day
@@ -198,22 +245,56 @@ _TICKET_KEYS = (
 _TICKET_INSERT = Prepared(insert(T).returning(T.c.id), keys=_TICKET_KEYS)
 
 
+def _pg_issue_statement():
+    """PostgreSQL: the ticket row, its `issued` event, the hall event and the NOTIFY in ONE statement (chained
+    data-modifying CTEs; the hall event's payload gets the new ticket id in SQL)."""
+    t = insert(T).values({k: bindparam(k, type_=T.c[k].type) for k in _TICKET_KEYS}).returning(T.c.id).cte("t")
+    e = insert(TE).from_select(
+        ["ticket_id", "kind", "at", "queue_id", "note"],
+        select(t.c.id, bp("te_kind", TE.c.kind), bp("te_at", TE.c.at), bp("te_queue_id", TE.c.queue_id),
+               bp("te_note", TE.c.note)),
+    ).cte("e")
+    payload = func.jsonb_set(cast(bindparam("he_payload", type_=Text), JSONB), literal_column("'{ticket_id}'"),
+                             func.to_jsonb(t.c.id))
+    h = insert(HE).from_select(
+        ["site_id", "at", "kind", "payload"],
+        select(bp("he_site_id", HE.c.site_id), bp("he_at", HE.c.at), bp("he_kind", HE.c.kind),
+               cast(payload, postgresql.JSON)),
+    ).returning(HE.c.id).cte("h")
+    return (select(t.c.id, func.pg_notify(events.CHANNEL, cast(h.c.id, Text)))
+            .select_from(t.join(h, true())).add_cte(e))
+
+
+_PG_ISSUE = Prepared(_pg_issue_statement())
+
+
 def _insert_ticket(s: Session, cfg: _QueueCfg, day: dt.date, seq: int, *, priority: Priority, now: dt.datetime,
                    queued_at: dt.datetime, phone: str, device: str, item_id: int | None,
                    appointment_id: int | None = None, status: TicketStatus = TicketStatus.WAITING,
                    walk_direct: bool = False, window_id: int | None = None, staff_id: int | None = None,
-                   note: str = "") -> tuple[int, str, str]:
-    number = format_number(cfg.prefix, seq, cfg.range_start, cfg.range_end)
-    code = new_check_code()
+                   note: str = "", number: str | None = None, code: str | None = None) -> tuple[int, str, str]:
+    number = number or format_number(cfg.prefix, seq, cfg.range_start, cfg.range_end)
+    code = code or new_check_code()
+    tid = _TICKET_INSERT.scalar(connection(s), _ticket_values(
+        cfg, day, seq, number, code, priority=priority, now=now, queued_at=queued_at, phone=phone, device=device,
+        item_id=item_id, appointment_id=appointment_id, status=status, walk_direct=walk_direct, window_id=window_id,
+        staff_id=staff_id, note=note))
+    return int(tid), number, code
+
+
+def _ticket_values(cfg: _QueueCfg, day: dt.date, seq: int, number: str, code: str, *, priority: Priority,
+                   now: dt.datetime, queued_at: dt.datetime, phone: str, device: str, item_id: int | None,
+                   appointment_id: int | None = None, status: TicketStatus = TicketStatus.WAITING,
+                   walk_direct: bool = False, window_id: int | None = None, staff_id: int | None = None,
+                   note: str = "") -> dict:
     held = status in (TicketStatus.CALLED, TicketStatus.SERVING)
-    tid = _TICKET_INSERT.scalar(connection(s), dict(
+    return dict(
         site_id=cfg.site_id, queue_id=cfg.id, origin_queue_id=cfg.id, business_day=day, seq=seq, number=number,
         priority=priority, status=status, issued_at=now, queued_at=queued_at, phone=phone,
         appointment_id=appointment_id, item_id=item_id, note=note, recall_count=0, walk_direct=walk_direct,
         device=device, check_code=code, window_id=window_id, staff_id=staff_id,
         called_at=now if held else None, started_at=now if status is TicketStatus.SERVING else None,
-    ))
-    return int(tid), number, code
+    )
 
 
 def issue_ticket(
@@ -231,11 +312,25 @@ def issue_ticket(
     prio = _priority(priority)
     phone = _phone(phone)
     device = (device or "")[:60]
+    try:
+        return _issue(db, queue_id, prio, phone, device, item_code, now, combined=not db.is_sqlite)
+    except _WrongDay:
+        return _issue(db, queue_id, prio, phone, device, item_code, now, combined=False)
+
+
+def _issue(db: Database, queue_id: int, prio: Priority, phone: str, device: str, item_code: str | None,
+           now: dt.datetime, *, combined: bool) -> IssuedTicket:
     with write_conn(db) as s:  # the hot path: Core statements on a bare Connection, no ORM Session
-        cfg, day = _queue_cfg(s, db.url, queue_id, now)
+        # the counter row stays locked until commit: the cap and quota checks below are race-free
+        if combined:
+            cfg, day, seq = _queue_cfg_taking_seq(s, db.url, queue_id, now)
+        else:
+            cfg, day = _queue_cfg(s, db.url, queue_id, now)
+            seq = 0
         _check_walk_up(s, cfg, day, now)
         item_id = _item_id(s, item_code) if item_code else None
-        seq = next_seq(s, queue_id, day)  # locks the counter row until commit: cap/quota below are race-free
+        if not combined:
+            seq = next_seq(s, queue_id, day)
         if cfg.daily_cap and seq > cfg.daily_cap:
             raise InvalidInput(est.MSG_CAP)
         if cfg.has_quota:
@@ -244,16 +339,23 @@ def issue_ticket(
             problem = est.quota_problem(s, cfg.id, day, cfg.tz, quotas) if quotas else None
             if problem:
                 raise InvalidInput(problem)
-        tid, number, code = _insert_ticket(s, cfg, day, seq, priority=prio, now=now, queued_at=now, phone=phone,
-                                           device=device, item_id=item_id)
+        number = format_number(cfg.prefix, seq, cfg.range_start, cfg.range_end)
+        code = new_check_code()
+        payload = {"ticket_id": None, "number": number, "queue_id": cfg.id, "priority": prio.value,
+                   "waiting": cfg.waiting_normal + cfg.waiting_priority + 1, "window_id": None}
+        if combined:  # one statement for the ticket and its events
+            params = _ticket_values(cfg, day, seq, number, code, priority=prio, now=now, queued_at=now, phone=phone,
+                                    device=device, item_id=item_id)
+            params.update(events.pg_publish_params("ticket.issued", payload, cfg.site_id, now))
+            params.update(te_kind=TicketEventKind.ISSUED, te_at=now, te_queue_id=cfg.id, te_note=device)
+            tid = int(_PG_ISSUE.one(connection(s), params)[0])
+        else:
+            tid, number, code = _insert_ticket(s, cfg, day, seq, priority=prio, now=now, queued_at=now, phone=phone,
+                                               device=device, item_id=item_id, number=number, code=code)
+            record(s, ticket_id=tid, kind=TicketEventKind.ISSUED, at=now, site_id=cfg.site_id, queue_id=cfg.id,
+                   note=device, hall_kind="ticket.issued", payload={**payload, "ticket_id": tid})
         ahead = est.ahead_with_mixing(prio, cfg.waiting_normal, cfg.waiting_priority, cfg.ratio_normal,
                                       cfg.ratio_priority)
-        record(
-            s, ticket_id=tid, kind=TicketEventKind.ISSUED, at=now, site_id=cfg.site_id, queue_id=cfg.id,
-            note=device, hall_kind="ticket.issued",
-            payload={"ticket_id": tid, "number": number, "queue_id": cfg.id, "priority": prio.value,
-                     "waiting": cfg.waiting_normal + cfg.waiting_priority + 1, "window_id": None},
-        )
         stats = est.service_stats(s, {cfg.id: cfg.target_wait_minutes}, day, cfg.tz)[cfg.id]
     lo, hi = est.estimate(ahead, cfg.open_windows, stats)
     return IssuedTicket(
