@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -81,6 +82,7 @@ from PySide6.QtWidgets import (
 
 
 __all__ = [
+    "QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis",
     "QAbstractButton", "QAbstractItemView", "QApplication", "QDate", "QDateEdit", "QDesktopServices", "QHeaderView",
     "QImage", "QScrollArea", "QSpinBox", "QSplitter", "QTableWidget", "QTableWidgetItem", "QUrl", "QButtonGroup", "QCheckBox", "QCloseEvent", "QColor", "QComboBox",
     "QDateTime", "QDialog", "QElapsedTimer", "QEvent", "QFont", "QFontDatabase", "QFormLayout", "QFrame",

@@ -10,6 +10,9 @@ validation error, a major project's rejection with the chief rep's signature; re
 (preview, printed on the dummy receipt printer, A4 PDF); the case desk with a 补办件 completed (→ 承诺件), a clock
 stop, the extension dialog; then a back-office approver's inbox with 特办 / red / yellow rows (cases seeded with
 past acceptance days), an approval, 通知领取, 领取登记, 邮寄送达 and the 办结通知书.
+
+督办报表: an 电子监察员 logs in to the back office and gets today's 日报 (the tour's own tickets and cases), the
+week's 周报 with its hourly chart, and exports both Excel and PDF.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from counter.services import CounterServices, NoticeOutput
 DEMO_CLERK = ("1004", "demo1234")  # 杨帆, 4号窗口 (综合窗口: A 企业开办 + F 税务办理)
 DEMO_WINDOW = 4
 DEMO_APPROVER = ("1101", "demo1234")  # 田野, 市场监管局 后台审批
+DEMO_SUPERVISOR = ("1903", "demo1234")  # 赵刚, 电子监察员
 PERSON = ("张晓明", "11010519491231002X", "13800138000")
 ENTERPRISE = ("示例县鑫源餐饮有限公司", "91350100M000100Y43")
 
@@ -237,6 +241,8 @@ class Tour:
             ("inbox_decide", self._inbox_decide),
             ("pickup", self._pickup),
             ("mail", self._mail),
+            ("supervision", self._supervision),
+            ("supervision_export", self._supervision_export),
         ]:
             self.step(name, fn)
         return self.result
@@ -754,6 +760,41 @@ class Tour:
         self.settle()
         self.wait_status("mailed")
 
+    def _supervision(self) -> None:
+        """An 电子监察员 logs in to the back office: 督办报表 opens on today's 日报; then the week's, and its chart."""
+        self.w.desk_sign_out.click()
+        self.settle()
+        v = self.w.login
+        v.staff_no.setText(DEMO_SUPERVISOR[0])
+        v.password.setText(DEMO_SUPERVISOR[1])
+        v.back_office.setChecked(True)
+        v.submit_button.click()
+        self.settle()
+        view = self.w.supervision
+        if self.c.supervision is None or self.w.current_tab() != "supervision":
+            raise AssertionError(f"电子监察员应看到督办报表：{v.banner.text()}")
+        if not wait_until(lambda: view.report is not None and not self.c.supervision.busy, 20):
+            raise AssertionError(f"日报没有统计出来：{view.banner.text()}")
+        if view.report.overview.tickets_served < 1:
+            raise AssertionError("日报应包含本次走查办结的号")
+        self.capture("supervision_day")
+        view.period.setCurrentIndex(1)
+        view.load_button.click()
+        wait_until(lambda: view.report.period.kind == "week" and not self.c.supervision.busy, 20)
+        self.capture("supervision_week")
+        view.detail_tabs.setCurrentIndex(1)
+        self.settle()
+        self.capture("supervision_chart")
+        view.detail_tabs.setCurrentIndex(0)
+
+    def _supervision_export(self) -> None:
+        view = self.w.supervision
+        for button, suffix in ((view.xlsx_button, ".xlsx"), (view.pdf_button, ".pdf")):
+            button.click()
+            if not wait_until(lambda: view.banner.level == "ok" and view.banner.text().endswith(suffix), 20):
+                raise AssertionError(f"导出失败：{view.banner.text()}")
+        self.capture("supervision_exported")
+
     def _db_lost(self) -> None:
         services = self.c.services
         original = services._call
@@ -817,7 +858,8 @@ def run_tour(db_url: str | None, *, site: str | None = None, out_dir: Path | Non
         notice_dir = (out_dir / "notices") if out_dir is not None else Path(tempfile.mkdtemp(prefix="hall-notices-"))
         output = NoticeOutput(PrinterSettings(kind="dummy"), notice_dir)
         options = CounterOptions(window_number=0, rating_pad=True, events=True, pad_poll_ms=300,
-                                 notice_output=output, open_pdf=False)
+                                 notice_output=output, open_pdf=False, reports_dir=notice_dir.parent / "reports"
+                                 if out_dir is not None else notice_dir / "reports")
         controller = CounterController(services, options)
         controller.start(show=True)
         return Tour(controller, out_dir).run()

@@ -521,6 +521,36 @@ class CounterServices:
 
         return self._call(record_pickup, actor, case_no, picked_by, window_id=window_id)
 
+    # -- 督办报表 (hall managers, supervisors) ---------------------------------------------------------
+
+    def today(self) -> Any:
+        """The hall's business day now (its time zone, not this PC's)."""
+        from common import clock
+
+        return clock.business_day(clock.utcnow(), self.site().timezone)
+
+    def hall_report(self, actor: Actor, kind: str, day: Any) -> Any:
+        """运行日报/周报/月报 of the period (`day` / `week` / `month`) that contains `day`."""
+        from common.services import reports
+
+        make = {"day": reports.day_period, "week": reports.week_period, "month": reports.month_period}[kind]
+        period = make(day)
+        return self._call(reports.hall_report, actor, self.site().id, period.day_from, period.day_to)
+
+    def export_report(self, report: Any, folder: Path, kind: str) -> Path:
+        """Save a report as Excel (`xlsx`) or PDF (`pdf`) under `folder`, named after its title."""
+        import re
+
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / (re.sub(r'[\\/:*?"<>|\s]+', "_", report.title) + "." + kind)
+        if kind == "xlsx":
+            from common.services.reports_xlsx import write_xlsx
+
+            return write_xlsx(report, path)
+        from common.printing.report_pdf import write_pdf
+
+        return write_pdf(report, path)
+
 
 def _notice_png(notice: Any) -> bytes:
     """The receipt rendering of a notice (80 mm), as PNG bytes for the on-screen preview."""

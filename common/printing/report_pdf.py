@@ -26,6 +26,7 @@ from common.services.reports import (
     fmt_min,
     fmt_pct,
     headline,
+    key_figures,
     overview_rows,
 )
 
@@ -144,9 +145,7 @@ class _Doc:
         from reportlab.lib import colors
         from reportlab.platypus import Table, TableStyle
 
-        o = self.r.overview
-        figures = [("按时办结率", o.on_time_rate), ("群众满意率", o.satisfaction), ("即办件占比", o.immediate_share),
-                   ("办结率（办件率）", o.finish_rate), ("现场办结率", o.onsite_rate)]
+        figures = key_figures(self.r)
         data = [[self.p(fmt_pct(v), "kpi_v") for _, v in figures], [self.p(label, "kpi_l") for label, _ in figures]]
         t = Table(data, colWidths=[self.width / len(figures)] * len(figures))
         t.setStyle(TableStyle([

@@ -1505,6 +1505,15 @@ def fmt_min(value: Optional[float]) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+# The five figures the seeds quote, for the head of every report (PDF tiles, the counter's 督办报表): label, Overview field.
+KEY_FIGURES = (("按时办结率", "on_time_rate"), ("群众满意率", "satisfaction"), ("即办件占比", "immediate_share"),
+               ("办结率（办件率）", "finish_rate"), ("现场办结率", "onsite_rate"))
+
+
+def key_figures(report: HallReport) -> list[tuple[str, Optional[float]]]:
+    return [(label, getattr(report.overview, field_name)) for label, field_name in KEY_FIGURES]
+
+
 def overview_rows(report: HallReport) -> list[tuple[str, Any, str]]:
     """(label, value, kind) of the overview, in reading order; kind is int / pct / min."""
     o = report.overview

@@ -12,6 +12,7 @@ from typing import Any
 from common.errors import Conflict
 from counter.controllers.base import DB_LOST_TEXT, DB_OK_TEXT, error_text, is_db_error
 from counter.controllers.cases import CaseController
+from counter.controllers.supervision import SupervisionController, can_supervise
 from counter.controllers.workspace import HEARTBEAT_MS, REFRESH_MS, WorkspaceController
 from counter.events import EventThread
 from counter.qt import QApplication, QObject, QTimer, Signal
@@ -34,7 +35,8 @@ class CounterOptions:
     pad_poll_ms: int = 1500
     pad_timeout_s: int = 30
     notice_output: Any = None  # counter.services.NoticeOutput: receipt printer + A4 PDF folder (None: neither)
-    open_pdf: bool = True  # open a saved A4 PDF with the desktop's viewer when no receipt printer printed it
+    open_pdf: bool = True  # open a saved A4 PDF (a notice, an exported report) with the desktop's viewer
+    reports_dir: Any = None  # where 督办报表 exports go (None: `<data dir>/reports`)
 
     @classmethod
     def from_config(cls, cfg: Any, window_number: int | None = None) -> "CounterOptions":
@@ -61,6 +63,7 @@ class CounterController(QObject):
         self.window = CounterWindow()
         self.workspace: WorkspaceController | None = None
         self.cases: CaseController | None = None
+        self.supervision: SupervisionController | None = None
         self.pad: Any = None
         self.events: EventThread | None = None
         self.site: Any = None
@@ -81,6 +84,7 @@ class CounterController(QObject):
         self.window.login.submitted.connect(self.login)
         self.window.closeRequested.connect(self.request_close)
         self.window.deskSignOutRequested.connect(self._desk_sign_out)
+        self.window.tabShown.connect(self._tab_shown)
 
     # ------------------------------------------------------------------ life cycle
 
@@ -142,6 +146,9 @@ class CounterController(QObject):
         if self.cases is not None:
             self.cases.stop()
             self.cases = None
+        if self.supervision is not None:
+            self.supervision.stop()
+            self.supervision = None
         if self.events is not None:
             self.events.stop()
             self.events = None
@@ -261,7 +268,9 @@ class CounterController(QObject):
         cases.message.connect(lambda text, level: self.workspace is not None
                               and self.workspace.view.banner.show_message(text, level))
         self.window.login.reset()
-        self.window.show_workspace(inbox=cases.can_decide)
+        supervision = self._make_supervision(actor)
+        self.window.show_workspace(inbox=cases.can_decide, supervision=supervision is not None)
+        self._tab_shown(self.window.current_tab())
         clerk = f"{session.staff_name}（{session.staff_no}）"
         if session.stand_in_for_name:
             clerk += f" · B岗代 {session.stand_in_for_name}"
@@ -290,12 +299,32 @@ class CounterController(QObject):
         self.cases = cases
         return cases
 
+    def _make_supervision(self, actor: Any) -> SupervisionController | None:
+        """督办报表 for hall managers and supervisors (the report service checks the role again)."""
+        if not can_supervise(actor):
+            return None
+        from common.config import data_dir
+
+        sup = SupervisionController(self.services, self.worker, self.window.supervision, actor,
+                                    reports_dir=self.options.reports_dir or data_dir() / "reports",
+                                    open_files=self.options.open_pdf, parent=self)
+        sup.dbFailed.connect(self._db_bad)
+        sup.dbOk.connect(self._db_good)
+        self.supervision = sup
+        return sup
+
+    def _tab_shown(self, name: str) -> None:
+        if name == "supervision" and self.supervision is not None:
+            self.supervision.start()
+
     def enter_desk(self, actor: Any) -> CaseController:
         """Back office (后台审批): the inbox and the case desk, without a window session."""
         cases = self._make_cases(actor, None)
         self.window.login.reset()
-        self.window.show_desk(inbox=cases.can_decide)
-        self.window.set_identity(f"{actor.name}（{actor.staff_no}）", "后台审批")
+        supervision = self._make_supervision(actor)
+        self.window.show_desk(inbox=cases.can_decide, supervision=supervision is not None)
+        self._tab_shown(self.window.current_tab())
+        self.window.set_identity(f"{actor.name}（{actor.staff_no}）", "后台审批" if cases.can_decide else "后台督办")
         self._start_events()
         cases.start()
         self.signedIn.emit(cases)
@@ -347,6 +376,10 @@ class CounterController(QObject):
             self.cases.stop()
             self.cases.deleteLater()
             self.cases = None
+        if self.supervision is not None:
+            self.supervision.stop()
+            self.supervision.deleteLater()
+            self.supervision = None
         self.window.set_identity("", "")
         self.window.show_login()
         self.window.login.reset()

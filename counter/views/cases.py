@@ -11,13 +11,11 @@ from typing import Any
 from counter import format as fmt
 from counter import theme
 from counter.qt import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QColor,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -35,7 +33,7 @@ from counter.qt import (
     Signal,
 )
 from counter.views.dialogs import FormDialog
-from counter.views.widgets import Banner, Card, make_label, set_state
+from counter.views.widgets import Banner, Card, fill_table, make_label, make_table, set_state
 
 WARNING_WORDS = {"red": "红牌超期", "yellow": "黄灯预警", "normal": "正常"}
 RUNNING = ("accepted", "in_review", "escalated")
@@ -78,33 +76,6 @@ class WarningTag(QLabel):
             return
         set_state(self, "level", level)
         self.setText(warning_text(level) + (f" · {extra}" if extra else ""))
-
-
-def _table(columns: list[str], name: str, stretch: int = -1) -> QTableWidget:
-    t = QTableWidget(0, len(columns))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels(columns)
-    t.verticalHeader().hide()
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setWordWrap(True)
-    t.setAlternatingRowColors(False)
-    header = t.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch >= 0:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return t
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(0)
-    for values in rows:
-        r = table.rowCount()
-        table.insertRow(r)
-        for c, v in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(v))
-    table.resizeRowsToContents()
 
 
 def _paint_row(table: QTableWidget, row: int, level: str) -> None:
@@ -177,10 +148,10 @@ class CaseDetailPanel(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("detail_tabs")
-        self.events = _table(["时间", "环节", "经办人", "窗口", "说明"], "detail_events", stretch=4)
-        self.materials = _table(["材料", "要求", "情况"], "detail_materials", stretch=0)
-        self.tasks = _table(["承办部门", "环节", "状态", "期限", "预警", "审批人", "意见"], "detail_tasks", stretch=6)
-        self.stops = _table(["事由", "说明", "暂停时间", "恢复时间", "不计时工作日"], "detail_stops", stretch=1)
+        self.events = make_table(["时间", "环节", "经办人", "窗口", "说明"], "detail_events", stretch=4)
+        self.materials = make_table(["材料", "要求", "情况"], "detail_materials", stretch=0)
+        self.tasks = make_table(["承办部门", "环节", "状态", "期限", "预警", "审批人", "意见"], "detail_tasks", stretch=6)
+        self.stops = make_table(["事由", "说明", "暂停时间", "恢复时间", "不计时工作日"], "detail_stops", stretch=1)
         self.tabs.addTab(self.events, "办理记录")
         self.tabs.addTab(self.materials, "材料")
         self.tabs.addTab(self.tasks, "审批环节")
@@ -272,7 +243,7 @@ class CaseDetailPanel(QWidget):
             pairs.append(("领取时间", fmt.date_time(d.picked_up_at, tz)))
         self._set_facts(pairs)
 
-        _fill(self.events, [[fmt.date_time(self._event_time(e), tz), e.label, e.staff, e.window,
+        fill_table(self.events, [[fmt.date_time(self._event_time(e), tz), e.label, e.staff, e.window,
                              self._event_note(e)] for e in d.events])
         self.events.scrollToBottom()
         mats = []
@@ -284,14 +255,14 @@ class CaseDetailPanel(QWidget):
             else:
                 state = "缺" if m.required else "未提交（选交）"
             mats.append([m.name, "必交" if m.required else "选交", state])
-        _fill(self.materials, mats)
-        _fill(self.tasks, [[t.department, t.kind_label, t.status_label, fmt.cn_date(t.deadline),
+        fill_table(self.materials, mats)
+        fill_table(self.tasks, [[t.department, t.kind_label, t.status_label, fmt.cn_date(t.deadline),
                             WARNING_WORDS.get(t.warning, "") if t.status == "pending" else "",
                             t.decided_by, t.opinion] for t in d.tasks])
         for r, t in enumerate(d.tasks):
             if t.status == "pending":
                 _paint_row(self.tasks, r, t.warning)
-        _fill(self.stops, [[s.reason_label, s.note, fmt.date_time(s.started_at, tz),
+        fill_table(self.stops, [[s.reason_label, s.note, fmt.date_time(s.started_at, tz),
                             fmt.date_time(s.ended_at, tz) if s.ended_at else "暂停中", str(s.working_days)]
                            for s in d.stops])
         self.tabs.setTabText(1, f"材料（{sum(1 for m in d.materials if m.provided)}/{len(d.materials)}）")
@@ -482,7 +453,7 @@ class InboxView(QWidget):
         self.banner = Banner()
         self.banner.setObjectName("inbox_banner")
         root.addWidget(self.banner)
-        self.table = _table(self.COLUMNS, "inbox_table", stretch=2)
+        self.table = make_table(self.COLUMNS, "inbox_table", stretch=2)
         self.table.itemDoubleClicked.connect(lambda _i: self._open())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         root.addWidget(self.table, 1)

@@ -20,19 +20,21 @@ from counter.qt import (
 )
 from counter.views.cases import CaseDeskView, InboxView
 from counter.views.login import LoginView
+from counter.views.supervision import SupervisionView
 from counter.views.widgets import make_label, set_state
 from counter.views.workspace import WorkspaceView
 
 DEFAULT_SIZE = (1280, 800)
 
 
-TABS = ("workspace", "cases", "inbox")
-TAB_TITLES = ("叫号办理  Ctrl+1", "办件  Ctrl+2", "审批待办  Ctrl+3")
+TABS = ("workspace", "cases", "inbox", "supervision")
+TAB_TITLES = ("叫号办理  Ctrl+1", "办件  Ctrl+2", "审批待办  Ctrl+3", "督办报表  Ctrl+4")
 
 
 class CounterWindow(QMainWindow):
     closeRequested = Signal()
     deskSignOutRequested = Signal()  # back-office mode (no window session): 退出登录
+    tabShown = Signal(str)  # the tab now in front (its name in TABS)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -45,11 +47,13 @@ class CounterWindow(QMainWindow):
         self.workspace = WorkspaceView()
         self.cases = CaseDeskView()
         self.inbox = InboxView()
+        self.supervision = SupervisionView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
-        for widget, title in zip((self.workspace, self.cases, self.inbox), TAB_TITLES):
+        for widget, title in zip((self.workspace, self.cases, self.inbox, self.supervision), TAB_TITLES):
             self.tabs.addTab(widget, title)
+        self.tabs.currentChanged.connect(lambda i: self.tabShown.emit(TABS[i]) if 0 <= i < len(TABS) else None)
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.desk_sign_out = QPushButton("退出登录")
         self.desk_sign_out.setObjectName("desk_sign_out")
@@ -88,20 +92,22 @@ class CounterWindow(QMainWindow):
     def show_login(self) -> None:
         self.stack.setCurrentWidget(self.login)
 
-    def show_workspace(self, inbox: bool = False) -> None:
-        """A clerk signed in at a window: 叫号办理 and 办件 (and 审批待办 for a chief rep)."""
+    def show_workspace(self, inbox: bool = False, supervision: bool = False) -> None:
+        """A clerk signed in at a window: 叫号办理 and 办件 (and 审批待办 for a chief rep, 督办报表 for a manager)."""
         self.tabs.setTabVisible(0, True)
         self.tabs.setTabVisible(2, inbox)
+        self.tabs.setTabVisible(3, supervision)
         self.desk_sign_out.hide()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)
 
-    def show_desk(self, inbox: bool = True) -> None:
-        """Back office (no window session): 办件 and 审批待办 only, with 退出登录."""
+    def show_desk(self, inbox: bool = True, supervision: bool = False) -> None:
+        """Back office (no window session): 办件, 审批待办 and/or 督办报表, with 退出登录."""
         self.tabs.setTabVisible(0, False)
         self.tabs.setTabVisible(2, inbox)
+        self.tabs.setTabVisible(3, supervision)
         self.desk_sign_out.show()
-        self.tabs.setCurrentIndex(2 if inbox else 1)
+        self.tabs.setCurrentIndex(2 if inbox else 3 if supervision else 1)
         self.stack.setCurrentWidget(self.tabs)
 
     def show_tab(self, name: str) -> None:

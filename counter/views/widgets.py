@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from counter import theme
-from counter.qt import QFrame, QLabel, QPushButton, QSizePolicy, Qt, QVBoxLayout, QWidget
+from counter.qt import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def make_label(text: str = "", kind: str = "", *, wrap: bool = False, align: Qt.AlignmentFlag | None = None,
@@ -25,6 +37,34 @@ def set_state(widget: QWidget, prop: str, value: str) -> None:
         return
     widget.setProperty(prop, value)
     theme.repolish(widget)
+
+
+def make_table(columns: list[str], name: str, stretch: int = -1) -> QTableWidget:
+    """A read-only table of whole rows; column `stretch` takes the spare width."""
+    t = QTableWidget(0, len(columns))
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(columns)
+    t.verticalHeader().hide()
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setWordWrap(True)
+    t.setAlternatingRowColors(False)
+    header = t.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch >= 0:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(0)
+    for values in rows:
+        r = table.rowCount()
+        table.insertRow(r)
+        for c, v in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(v))
+    table.resizeRowsToContents()
 
 
 class Card(QFrame):

@@ -109,14 +109,15 @@ class Counter:
     """One counter app (its own services, worker and window) driven like a clerk would."""
 
     def __init__(self, qtbot, db: Any, *, rating_pad: bool = False, events: bool = True, pad_timeout_s: int = 30,
-                 window_number: int = 0, services: CounterServices | None = None, notice_output: Any = None):
+                 window_number: int = 0, services: CounterServices | None = None, notice_output: Any = None,
+                 reports_dir: Any = None):
         self.qtbot = qtbot
         self.db = db
         self.services = services or CounterServices(db=db)
         self.c = CounterController(self.services, CounterOptions(
             window_number=window_number, rating_pad=rating_pad, events=events, pad_poll_ms=150,
             pad_timeout_s=pad_timeout_s, heartbeat_ms=30_000, refresh_ms=60_000, notice_output=notice_output,
-            open_pdf=False))
+            open_pdf=False, reports_dir=reports_dir))
         self.w = self.c.window
         self.c.start(show=True)
         qtbot.waitExposed(self.w)
