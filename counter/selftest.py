@@ -12,7 +12,8 @@ stop, the extension dialog; then a back-office approver's inbox with 特办 / re
 past acceptance days), an approval, 通知领取, 领取登记, 邮寄送达 and the 办结通知书.
 
 督办报表: an 电子监察员 logs in to the back office and gets today's 日报 (the tour's own tickets and cases), the
-week's 周报 with its hourly chart, and exports both Excel and PDF.
+week's 周报 with its hourly chart, and exports both Excel and PDF; then 投诉处理 with two kiosk complaints, one
+followed up and closed.
 """
 
 from __future__ import annotations
@@ -87,6 +88,17 @@ def issue_tickets(db: Any, window_number: int, count: int = 4) -> list[Any]:
     win = window_by_number(db, site.id, window_number)
     queues = window_queues(db, win.id)
     return [issue_ticket(db, queues[i % len(queues)].queue_id, device="selftest") for i in range(count)]
+
+
+def seed_complaints(db: Any) -> None:
+    """Two complaints filed at the kiosk today: one about 4号窗口 with a call-back number, one suggestion."""
+    from common.services.complaints import submit_complaint
+    from common.services.sites import resolve_site
+
+    site_id = resolve_site(db, None).id
+    submit_complaint(db, site_id, category="服务态度", phrases=["工作人员态度生硬", "请回电话联系我"],
+                     window_number=DEMO_WINDOW, phone="13912345678", device="selftest")
+    submit_complaint(db, site_id, category="意见建议", phrases=["希望增加周末服务"], device="selftest")
 
 
 def seed_cases(db: Any) -> list[str]:
@@ -243,6 +255,7 @@ class Tour:
             ("mail", self._mail),
             ("supervision", self._supervision),
             ("supervision_export", self._supervision_export),
+            ("complaints", self._complaints),
         ]:
             self.step(name, fn)
         return self.result
@@ -795,6 +808,28 @@ class Tour:
                 raise AssertionError(f"导出失败：{view.banner.text()}")
         self.capture("supervision_exported")
 
+    def _complaints(self) -> None:
+        """投诉处理: the open complaints, a 处理意见 added, then the complaint closed after the call back."""
+        view = self.w.complaints
+        self.w.show_tab("complaints")
+        if not wait_until(lambda: len(view.rows) >= 2 and not self.c.complaints.busy, 15):
+            raise AssertionError(f"投诉处理应列出待处理的投诉：{view.banner.text()}")
+        row = next(i for i, c in enumerate(view.rows) if c.window_number == DEMO_WINDOW)
+        view.table.selectRow(row)
+        self.capture("complaints")
+        ref = view.rows[row].ref_no
+        view.note.setPlainText("已电话联系群众，说明情况并致歉；已提醒4号窗口注意服务用语。")
+        view.add_button.click()
+        wait_until(lambda: not self.c.complaints.busy and view.selected() is not None
+                   and view.selected().status == "in_progress", 15)
+        view.note.setPlainText("群众表示满意，办结。")
+        view.close_button.click()
+        if not wait_until(lambda: not self.c.complaints.busy and any(
+                c.ref_no == ref and c.status == "closed" for c in view.rows), 15):
+            raise AssertionError(f"投诉没有办结：{view.banner.text()}")
+        view.select(ref)
+        self.capture("complaints_closed")
+
     def _db_lost(self) -> None:
         services = self.c.services
         original = services._call
@@ -853,6 +888,7 @@ def run_tour(db_url: str | None, *, site: str | None = None, out_dir: Path | Non
         db = services.db
         issue_tickets(db, DEMO_WINDOW, 6)
         seed_cases(db)
+        seed_complaints(db)
         from common.printing.backends import PrinterSettings
 
         notice_dir = (out_dir / "notices") if out_dir is not None else Path(tempfile.mkdtemp(prefix="hall-notices-"))

@@ -551,6 +551,17 @@ class CounterServices:
 
         return write_pdf(report, path)
 
+    def complaints(self, actor: Actor, status: str | None = None) -> list[Any]:
+        """投诉与建议 of this hall, newest first (supervisors and managers)."""
+        from common.services.complaints import list_complaints
+
+        return self._call(list_complaints, actor, self.site().id, status=status)
+
+    def follow_up_complaint(self, actor: Actor, ref_no: str, note: str, close: bool = False) -> Any:
+        from common.services.complaints import follow_up
+
+        return self._call(follow_up, actor, ref_no, note, close=close)
+
 
 def _notice_png(notice: Any) -> bytes:
     """The receipt rendering of a notice (80 mm), as PNG bytes for the on-screen preview."""

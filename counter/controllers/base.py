@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from typing import Any, Callable
+
 from common.db import DatabaseUnavailable
 from common.errors import HallError
+from counter.qt import QObject, Signal
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +62,73 @@ class DialogHost:
 
 def is_db_error(exc: BaseException) -> bool:
     return isinstance(exc, DatabaseUnavailable)
+
+
+class TabController(QObject):
+    """The controller of one back-office tab (督办报表, 投诉处理): one job at a time on the shared worker, its
+    errors in the view's banner (the view keeps what was typed), a lost database reported to the main window.
+    The view has `banner` and `set_busy(bool)`."""
+
+    dbFailed = Signal(object)
+    dbOk = Signal()
+
+    def __init__(self, services: Any, worker: Any, view: Any, actor: Any, parent: QObject | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.worker = worker
+        self.view = view
+        self.actor = actor
+        self.busy = False
+        self._closed = False
+        self._started = False
+        self._connections: list[tuple[Any, Callable]] = []
+        view.banner.clear_message()
+
+    def wire(self, *pairs: tuple[Any, Callable]) -> None:
+        for signal, slot in pairs:
+            signal.connect(slot)
+            self._connections.append((signal, slot))
+
+    def start(self) -> None:
+        """The first time the tab is shown: `first_load`."""
+        if not self._started:
+            self._started = True
+            self.first_load()
+
+    def first_load(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self._closed = True
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], busy_text: str = "") -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.view.set_busy(True)
+        if busy_text:
+            self.view.banner.show_message(busy_text, "info")
+
+        def done(result: Any) -> None:
+            if self._closed:
+                return
+            self.busy = False
+            self.dbOk.emit()
+            on_done(result)
+            self.view.set_busy(False)
+
+        def failed(exc: BaseException) -> None:
+            if self._closed:
+                return
+            self.busy = False
+            self.view.set_busy(False)
+            if is_db_error(exc):
+                self.dbFailed.emit(exc)
+            self.view.banner.show_message(error_text(exc), "error")
+
+        self.worker.submit(fn, done, failed)

@@ -12,6 +12,7 @@ from typing import Any
 from common.errors import Conflict
 from counter.controllers.base import DB_LOST_TEXT, DB_OK_TEXT, error_text, is_db_error
 from counter.controllers.cases import CaseController
+from counter.controllers.complaints import ComplaintsController
 from counter.controllers.supervision import SupervisionController, can_supervise
 from counter.controllers.workspace import HEARTBEAT_MS, REFRESH_MS, WorkspaceController
 from counter.events import EventThread
@@ -64,6 +65,7 @@ class CounterController(QObject):
         self.workspace: WorkspaceController | None = None
         self.cases: CaseController | None = None
         self.supervision: SupervisionController | None = None
+        self.complaints: ComplaintsController | None = None
         self.pad: Any = None
         self.events: EventThread | None = None
         self.site: Any = None
@@ -146,9 +148,10 @@ class CounterController(QObject):
         if self.cases is not None:
             self.cases.stop()
             self.cases = None
-        if self.supervision is not None:
-            self.supervision.stop()
-            self.supervision = None
+        for sub in (self.supervision, self.complaints):
+            if sub is not None:
+                sub.stop()
+        self.supervision = self.complaints = None
         if self.events is not None:
             self.events.stop()
             self.events = None
@@ -308,14 +311,19 @@ class CounterController(QObject):
         sup = SupervisionController(self.services, self.worker, self.window.supervision, actor,
                                     reports_dir=self.options.reports_dir or data_dir() / "reports",
                                     open_files=self.options.open_pdf, parent=self)
-        sup.dbFailed.connect(self._db_bad)
-        sup.dbOk.connect(self._db_good)
-        self.supervision = sup
+        tz = self.site.timezone if self.site is not None else None
+        complaints = ComplaintsController(self.services, self.worker, self.window.complaints, actor, timezone=tz,
+                                          parent=self)
+        for sub in (sup, complaints):
+            sub.dbFailed.connect(self._db_bad)
+            sub.dbOk.connect(self._db_good)
+        self.supervision, self.complaints = sup, complaints
         return sup
 
     def _tab_shown(self, name: str) -> None:
-        if name == "supervision" and self.supervision is not None:
-            self.supervision.start()
+        sub = {"supervision": self.supervision, "complaints": self.complaints}.get(name)
+        if sub is not None:
+            sub.start()
 
     def enter_desk(self, actor: Any) -> CaseController:
         """Back office (后台审批): the inbox and the case desk, without a window session."""
@@ -350,6 +358,8 @@ class CounterController(QObject):
             self.workspace.on_events(events)
         if self.cases is not None:
             self.cases.on_events(events)
+        if self.complaints is not None:
+            self.complaints.on_events(events)
         if self.pad is not None:
             self.pad.notify()
 
@@ -376,10 +386,11 @@ class CounterController(QObject):
             self.cases.stop()
             self.cases.deleteLater()
             self.cases = None
-        if self.supervision is not None:
-            self.supervision.stop()
-            self.supervision.deleteLater()
-            self.supervision = None
+        for sub in (self.supervision, self.complaints):
+            if sub is not None:
+                sub.stop()
+                sub.deleteLater()
+        self.supervision = self.complaints = None
         self.window.set_identity("", "")
         self.window.show_login()
         self.window.login.reset()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from common.services.reports import REPORT_ROLES, fmt_pct, headline, key_figures
-from counter.controllers.base import error_text, is_db_error
+from counter.controllers.base import TabController
 from counter.qt import QDesktopServices, QObject, QUrl, Signal
 from counter.views.supervision import SupervisionView, WindowLine
 
@@ -19,51 +19,26 @@ def can_supervise(actor: Any) -> bool:
     return actor.has(*REPORT_ROLES)
 
 
-class SupervisionController(QObject):
+class SupervisionController(TabController):
     reportShown = Signal(object)  # HallReport (tests, self-test)
     exported = Signal(object)  # Path
-    dbFailed = Signal(object)
-    dbOk = Signal()
 
     def __init__(self, services: Any, worker: Any, view: SupervisionView, actor: Any, *, reports_dir: Path,
                  open_files: bool = True, parent: QObject | None = None):
-        super().__init__(parent)
-        self.services = services
-        self.worker = worker
-        self.view = view
-        self.actor = actor
+        super().__init__(services, worker, view, actor, parent)
         self.reports_dir = Path(reports_dir)
         self.open_files = open_files
-        self.busy = False
-        self._closed = False
-        self._started = False
-        view.banner.clear_message()
         view.report = None
         view.set_busy(False)
-        self._connections = [(view.loadRequested, self.load), (view.exportRequested, self.export)]
-        for signal, slot in self._connections:
-            signal.connect(slot)
+        self.wire((view.loadRequested, self.load), (view.exportRequested, self.export))
 
-    def start(self) -> None:
-        """Today's 日报 the first time the tab is shown (the hall's date, read on the worker)."""
-        if self._started:
-            return
-        self._started = True
-        self._run(self.services.today, lambda day: (self.view.set_day(day), self.view.request_load()),
-                  "正在读取大厅日期…")
-
-    def stop(self) -> None:
-        self._closed = True
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
+    def first_load(self) -> None:
+        """Today's 日报 (the hall's date, read on the worker)."""
+        self.run(self.services.today, lambda day: (self.view.set_day(day), self.view.request_load()),
+                 "正在读取大厅日期…")
 
     def load(self, kind: str, day: Any) -> None:
-        if self.busy:
-            return
-        self._run(lambda: self.services.hall_report(self.actor, kind, day), self._shown, "正在统计，请稍候…")
+        self.run(lambda: self.services.hall_report(self.actor, kind, day), self._shown, "正在统计，请稍候…")
 
     def _shown(self, report: Any) -> None:
         # Windows nobody worked at in the period would fill the table with zeros; the view counts them instead.
@@ -80,7 +55,7 @@ class SupervisionController(QObject):
 
     def export(self, kind: str) -> None:
         report = self.view.report
-        if self.busy or report is None:
+        if report is None:
             return
 
         def done(path: Path) -> None:
@@ -89,30 +64,5 @@ class SupervisionController(QObject):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
             self.exported.emit(path)
 
-        self._run(lambda: self.services.export_report(report, self.reports_dir, kind), done,
-                  f"正在导出 {EXPORT_NAMES[kind]}…")
-
-    def _run(self, fn, on_done, busy_text: str) -> None:
-        self.busy = True
-        self.view.set_busy(True)
-        self.view.banner.show_message(busy_text, "info")
-
-        def done(result: Any) -> None:
-            if self._closed:
-                return
-            self.busy = False
-            self.dbOk.emit()
-            on_done(result)
-            self.view.set_busy(False)
-
-        def failed(exc: BaseException) -> None:
-            if self._closed:
-                return
-            self.busy = False
-            self.view.set_busy(False)
-            if is_db_error(exc):
-                self.dbFailed.emit(exc)
-            self.view.banner.show_message(error_text(exc), "error")
-
-        self.worker.submit(fn, done, failed)
-
+        self.run(lambda: self.services.export_report(report, self.reports_dir, kind), done,
+                 f"正在导出 {EXPORT_NAMES[kind]}…")

@@ -19,6 +19,7 @@ from counter.qt import (
     Signal,
 )
 from counter.views.cases import CaseDeskView, InboxView
+from counter.views.complaints import ComplaintsView
 from counter.views.login import LoginView
 from counter.views.supervision import SupervisionView
 from counter.views.widgets import make_label, set_state
@@ -27,8 +28,8 @@ from counter.views.workspace import WorkspaceView
 DEFAULT_SIZE = (1280, 800)
 
 
-TABS = ("workspace", "cases", "inbox", "supervision")
-TAB_TITLES = ("叫号办理  Ctrl+1", "办件  Ctrl+2", "审批待办  Ctrl+3", "督办报表  Ctrl+4")
+TABS = ("workspace", "cases", "inbox", "supervision", "complaints")
+TAB_TITLES = ("叫号办理  Ctrl+1", "办件  Ctrl+2", "审批待办  Ctrl+3", "督办报表  Ctrl+4", "投诉处理  Ctrl+5")
 
 
 class CounterWindow(QMainWindow):
@@ -48,10 +49,12 @@ class CounterWindow(QMainWindow):
         self.cases = CaseDeskView()
         self.inbox = InboxView()
         self.supervision = SupervisionView()
+        self.complaints = ComplaintsView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
-        for widget, title in zip((self.workspace, self.cases, self.inbox, self.supervision), TAB_TITLES):
+        for widget, title in zip((self.workspace, self.cases, self.inbox, self.supervision, self.complaints),
+                                 TAB_TITLES):
             self.tabs.addTab(widget, title)
         self.tabs.currentChanged.connect(lambda i: self.tabShown.emit(TABS[i]) if 0 <= i < len(TABS) else None)
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -93,19 +96,22 @@ class CounterWindow(QMainWindow):
         self.stack.setCurrentWidget(self.login)
 
     def show_workspace(self, inbox: bool = False, supervision: bool = False) -> None:
-        """A clerk signed in at a window: 叫号办理 and 办件 (and 审批待办 for a chief rep, 督办报表 for a manager)."""
+        """A clerk signed in at a window: 叫号办理 and 办件 (and 审批待办 for a chief rep, 督办报表 and 投诉处理 for a
+        manager)."""
         self.tabs.setTabVisible(0, True)
         self.tabs.setTabVisible(2, inbox)
         self.tabs.setTabVisible(3, supervision)
+        self.tabs.setTabVisible(4, supervision)  # the same roles follow up complaints
         self.desk_sign_out.hide()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)
 
     def show_desk(self, inbox: bool = True, supervision: bool = False) -> None:
-        """Back office (no window session): 办件, 审批待办 and/or 督办报表, with 退出登录."""
+        """Back office (no window session): 办件, 审批待办 and/or 督办报表 + 投诉处理, with 退出登录."""
         self.tabs.setTabVisible(0, False)
         self.tabs.setTabVisible(2, inbox)
         self.tabs.setTabVisible(3, supervision)
+        self.tabs.setTabVisible(4, supervision)
         self.desk_sign_out.show()
         self.tabs.setCurrentIndex(2 if inbox else 3 if supervision else 1)
         self.stack.setCurrentWidget(self.tabs)
