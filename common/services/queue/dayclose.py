@@ -14,6 +14,7 @@ from common.db.engine import Database
 from common.domain import TicketEventKind, TicketStatus
 from common.errors import NotFound
 from common.services import events
+from common.services.appointments import mark_missed
 from common.services.queue._base import S, T, TE, now_utc
 
 UNSERVED = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.PARKED)
@@ -21,6 +22,7 @@ UNSERVED = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.PARKED)
 
 def close_day(db: Database, site_id: int, business_day: dt.date, now: dt.datetime | None = None) -> int:
     """Expire the site's unserved tickets (waiting / called / parked) of that business day; returns how many.
+    The day's appointments nobody checked in for become 爽约.
 
     Tickets being served are left to their clerk. Running it twice is harmless (the second run finds nothing).
     """
@@ -34,6 +36,7 @@ def close_day(db: Database, site_id: int, business_day: dt.date, now: dt.datetim
         if not db.is_sqlite:
             ids = ids.with_for_update()
         locked = s.scalars(ids).all()  # PostgreSQL: lock them first so a window cannot call one meanwhile
+        mark_missed(session, site_id, business_day)  # bookings nobody checked in for: 爽约
         if not locked:
             return 0
         s.execute(
