@@ -562,6 +562,40 @@ class CounterServices:
 
         return self._call(follow_up, actor, ref_no, note, close=close)
 
+    # -- 预约登记 -----------------------------------------------------------------------------------
+
+    def appointment_queues(self) -> list[Any]:
+        from common.services.appointments import bookable_queues
+
+        return self._call(bookable_queues, self.site().id)
+
+    def appointment_days(self, queue_id: int) -> list[Any]:
+        from common.services.appointments import open_days
+
+        return self._call(open_days, queue_id)
+
+    def appointment_slots(self, queue_id: int, day: Any) -> list[Any]:
+        from common.services.appointments import slots
+
+        return self._call(slots, queue_id, day)
+
+    def book_appointment(self, actor: Actor, queue_id: int, day: Any, slot_start: Any, *, name: str, id_number: str,
+                         phone: str, printer: Any = None) -> tuple[Any, str]:
+        """Book, then print the 预约凭条 on the receipt printer if there is one. Returns (info, what happened to the
+        slip): the booking stands even when the printer fails — the clerk reads the code out instead."""
+        from common.printing.backends import PrinterError
+        from common.printing.jobs import print_blocks
+        from common.services.appointments import appointment_slip_layout, book
+
+        info = self._call(book, actor, queue_id, day, slot_start, name=name, id_number=id_number, phone=phone)
+        if printer is None or getattr(printer, "kind", "none") in ("", "none"):
+            return info, "未配置小票打印机，请将预约码告知群众。"
+        try:
+            print_blocks(printer, appointment_slip_layout(info, self.site().hall_name))
+        except PrinterError as exc:
+            return info, f"预约凭条打印失败（{exc.message_zh}），请将预约码告知群众。"
+        return info, "已打印预约凭条。"
+
 
 def _notice_png(notice: Any) -> bytes:
     """The receipt rendering of a notice (80 mm), as PNG bytes for the on-screen preview."""

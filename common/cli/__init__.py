@@ -16,7 +16,8 @@ from typing import Any, Callable
 from common.errors import HallError
 
 # Modules under common.cli that define `register(subparsers)`; order is the help order.
-COMMAND_MODULES = ["setup", "setup_wizard", "catalog", "users", "calendar_cmd", "audit", "config_cmd", "printing_cmd", "doctor", "bench", "reports_cmd"]
+COMMAND_MODULES = ["setup", "setup_wizard", "catalog", "users", "calendar_cmd", "appointments_cmd", "audit", "config_cmd",
+                   "printing_cmd", "doctor", "bench", "reports_cmd"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DB = 0, 1, 2, 3
 

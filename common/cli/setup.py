@@ -65,6 +65,7 @@ def _demo(ctx) -> int:
         f"  队列 {s.queues} 个，窗口 {s.windows} 个，工作人员 {s.staff} 名",
         f"  所有演示账号的密码：{s.password}" + (f"（管理员工号 {s.admin_staff_no}）" if s.admin_staff_no else ""),
         *(f"  提示：{w}" for w in s.warnings),
+        *(["  演示预约码（在取号机“预约签到”输入或扫码）："] + [f"    {a}" for a in s.appointments] if s.appointments else []),
     ])
     ctx.emit(s, text)
     return 0

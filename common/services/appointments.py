@@ -151,6 +151,23 @@ def _slots_in(s: Session, queue: Queue, day: dt.date, now: dt.datetime) -> list[
     return slots
 
 
+@dataclass(frozen=True)
+class BookableQueue:
+    id: int
+    prefix: str
+    name: str
+    appointment_only: bool  # 预约专窗: lives on bookings
+
+
+def bookable_queues(db: Database, site_id: int) -> list[BookableQueue]:
+    """The hall's active queues, the appointment-only ones (预约专窗) first."""
+    with db.read() as s:
+        rows = s.execute(select(Queue.id, Queue.prefix, Queue.name, Queue.appointment_only)
+                         .where(Queue.site_id == site_id, Queue.active.is_(True))
+                         .order_by(Queue.appointment_only.desc(), Queue.position, Queue.prefix)).all()
+        return [BookableQueue(r.id, r.prefix, r.name, bool(r.appointment_only)) for r in rows]
+
+
 def slots(db: Database, queue_id: int, day: dt.date, *, now: Optional[dt.datetime] = None) -> list[Slot]:
     """The day's slots of a queue with what is left in each (empty when the hall is closed that day)."""
     now = clock.utcnow() if now is None else now

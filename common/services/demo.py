@@ -8,6 +8,7 @@ Loading into a database that already has data is refused; `reset=True` wipes eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -68,6 +69,7 @@ class DemoSummary:
     password: str  # the demo password of every demo account
     admin_staff_no: str
     warnings: list[str] = field(default_factory=list)
+    appointments: list[str] = field(default_factory=list)  # "YY…  12月8日 09:30 预约专窗" to try the kiosk's 预约签到
 
 
 @dataclass(frozen=True)
@@ -303,7 +305,35 @@ def load_demo_hall(
             "reset": reset, "sites": summary.sites, "departments": summary.departments, "items": summary.items,
             "bundles": summary.bundles, "queues": summary.queues, "windows": summary.windows, "staff": summary.staff,
         })
-        return summary
+    booked = book_demo_appointments(db, actor)
+    return dataclasses.replace(summary, appointments=[f"{a.code}  {a.day.month}月{a.day.day}日 {a.slot_text} "
+                                                      f"{a.queue_name}（{a.name_masked}）" for a in booked])
+
+
+DEMO_BOOKINGS = (("林秀英", "35010219580612002X", "13805910001"), ("陈志强", "350103198203150019", "13905910002"),
+                 ("黄丽", "350104199011080045", "13705910003"), ("吴建华", "350105197507220037", "13605910004"))
+
+
+def book_demo_appointments(db: Database, actor: Optional[Actor] = None) -> list[Any]:
+    """A few bookings in the hall's appointment-only queues on the next open days, so the kiosk's 预约签到 can be
+    tried with real codes (two each on the first two days that still have slots)."""
+    from common.services import appointments as ap
+
+    with db.read() as s:
+        queues = s.scalars(select(Queue.id).where(Queue.appointment_only.is_(True), Queue.active.is_(True))
+                           .order_by(Queue.position)).all()
+    if not queues:
+        return []
+    booker = actor if actor is not None and actor.has(*ap.BOOK_ROLES) else Actor(
+        staff_id=None, staff_no="demo", name="演示数据", roles=frozenset({Role.ADMIN}))
+    booked = []
+    people = iter(DEMO_BOOKINGS)
+    for day in ap.open_days(db, queues[0])[:2]:
+        free = [sl for sl in ap.slots(db, queues[0], day) if sl.bookable and sl.left]
+        for slot in free[:2]:
+            name, id_no, phone = next(people)
+            booked.append(ap.book(db, booker, queues[0], day, slot.start, name=name, id_number=id_no, phone=phone))
+    return booked
 
 
 # ----------------------------------------------------------------------------------------------- a real hall

@@ -11,6 +11,7 @@ from typing import Any
 
 from common.errors import Conflict
 from counter.controllers.base import DB_LOST_TEXT, DB_OK_TEXT, error_text, is_db_error
+from counter.controllers.appointments import AppointmentController
 from counter.controllers.cases import CaseController
 from counter.controllers.complaints import ComplaintsController
 from counter.controllers.supervision import SupervisionController, can_supervise
@@ -66,6 +67,7 @@ class CounterController(QObject):
         self.cases: CaseController | None = None
         self.supervision: SupervisionController | None = None
         self.complaints: ComplaintsController | None = None
+        self.appointments: AppointmentController | None = None
         self.pad: Any = None
         self.events: EventThread | None = None
         self.site: Any = None
@@ -148,6 +150,7 @@ class CounterController(QObject):
         if self.cases is not None:
             self.cases.stop()
             self.cases = None
+        self._drop_appointments()
         for sub in (self.supervision, self.complaints):
             if sub is not None:
                 sub.stop()
@@ -267,7 +270,7 @@ class CounterController(QObject):
         self.workspace = ws
         cases = self._make_cases(actor, session.window_id)
         ws.intakeRequested.connect(cases.open_intake)
-        ws.other_dialog = lambda: self.cases is not None and self.cases.dialog is not None
+        ws.other_dialog = lambda: any(c is not None and c.dialog is not None for c in (self.cases, self.appointments))
         cases.message.connect(lambda text, level: self.workspace is not None
                               and self.workspace.view.banner.show_message(text, level))
         self.window.login.reset()
@@ -300,7 +303,25 @@ class CounterController(QObject):
         cases.dbFailed.connect(self._db_bad)
         cases.dbOk.connect(self._db_good)
         self.cases = cases
+        self._make_appointments(actor)
         return cases
+
+    def _make_appointments(self, actor: Any) -> None:
+        """预约登记 on the 办件 tab for those who book for citizens (clerks, chief reps, managers)."""
+        from common.services.appointments import BOOK_ROLES
+
+        desk = self.window.cases
+        can_book = actor.has(*BOOK_ROLES)
+        desk.book_button.setVisible(can_book)
+        if not can_book:
+            return
+        output = self.options.notice_output
+        appts = AppointmentController(self.services, self.worker, actor, dialog_parent=self.window,
+                                      printer=output.printer if output is not None and output.has_printer else None,
+                                      parent=self)
+        desk.bookRequested.connect(appts.open)
+        appts.message.connect(desk.banner.show_message)
+        self.appointments = appts
 
     def _make_supervision(self, actor: Any) -> SupervisionController | None:
         """督办报表 for hall managers and supervisors (the report service checks the role again)."""
@@ -319,6 +340,19 @@ class CounterController(QObject):
             sub.dbOk.connect(self._db_good)
         self.supervision, self.complaints = sup, complaints
         return sup
+
+    def _drop_appointments(self) -> None:
+        appts = self.appointments
+        if appts is None:
+            return
+        self.appointments = None
+        appts.stop()
+        for signal, slot in ((self.window.cases.bookRequested, appts.open),):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        appts.deleteLater()
 
     def _tab_shown(self, name: str) -> None:
         sub = {"supervision": self.supervision, "complaints": self.complaints}.get(name)
@@ -386,6 +420,7 @@ class CounterController(QObject):
             self.cases.stop()
             self.cases.deleteLater()
             self.cases = None
+        self._drop_appointments()
         for sub in (self.supervision, self.complaints):
             if sub is not None:
                 sub.stop()
@@ -420,6 +455,8 @@ class CounterController(QObject):
         ws.close_dialog()
         if self.cases is not None:
             self.cases.close_dialog()
+        if self.appointments is not None:
+            self.appointments.close_dialog()
         if ws.current is not None:
             t = ws.current
             d = dlg.ConfirmDialog(

@@ -329,6 +329,7 @@ class CaseDeskView(QWidget):
     name = "cases"
     searchRequested = Signal(str)
     todayRequested = Signal()
+    bookRequested = Signal()  # 预约登记
     caseActivated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
@@ -353,6 +354,10 @@ class CaseDeskView(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.search_button)
         bar.addWidget(self.today_button)
+        self.book_button = QPushButton("预约登记")
+        self.book_button.setObjectName("case_book")
+        self.book_button.clicked.connect(self.bookRequested)
+        bar.addWidget(self.book_button)
         root.addLayout(bar)
         self.banner = Banner()
         self.banner.setObjectName("cases_banner")

@@ -1,0 +1,44 @@
+"""`hall appointment`: the demo hall comes with bookings to try at the kiosk; slots, book, list and cancel."""
+
+from __future__ import annotations
+
+import json
+
+from common.cli import main
+
+
+def test_demo_bookings_then_book_list_and_cancel(db_url, capsys):
+    assert main(["--db", db_url, "demo-data", "--json"]) == 0
+    demo = json.loads(capsys.readouterr().out)
+    assert len(demo["appointments"]) == 4 and all(a.startswith("YY") for a in demo["appointments"])
+    code, day_text = demo["appointments"][0].split()[:2]
+
+    assert main(["--db", db_url, "appointment", "list", "--json"]) == 0
+    capsys.readouterr()
+    # the first demo day: find it from the booking list of the coming days via the slots of queue Y
+    import datetime as dt
+
+    from common import clock
+
+    today = clock.business_day(clock.utcnow(), "Asia/Shanghai")
+    days = [today + dt.timedelta(days=n) for n in range(15)]
+    day = next(d for d in days if f"{d.month}月{d.day}日" == day_text)
+    assert main(["--db", db_url, "appointment", "slots", "Y", day.isoformat(), "--json"]) == 0
+    slots = json.loads(capsys.readouterr().out)
+    free = next(s for s in slots if s["bookable"] and s["left"] > 0)
+    assert main(["--db", db_url, "appointment", "book", "y", day.isoformat(), free["start"][:5], "--name", "赵𠮷",
+                 "--id", "11010519491231002X", "--phone", "13800138000", "--json"]) == 0
+    booked = json.loads(capsys.readouterr().out)
+    assert booked["name_masked"] == "赵*" and booked["status"] == "booked"
+
+    assert main(["--db", db_url, "appointment", "list", day.isoformat(), "--json"]) == 0
+    codes = {a["code"] for a in json.loads(capsys.readouterr().out)}
+    assert {code, booked["code"]} <= codes
+
+    assert main(["--db", db_url, "appointment", "cancel", booked["code"]]) == 0
+    assert "已取消" in capsys.readouterr().out
+    assert main(["--db", db_url, "appointment", "book", "Y", day.isoformat(), "10:07", "--name", "赵六",
+                 "--id", "11010519491231002X"]) != 0
+    assert "不是" in capsys.readouterr().err
+    assert main(["--db", db_url, "appointment", "slots", "Q"]) != 0
+    assert "没有字母为“Q”" in capsys.readouterr().err
