@@ -1,4 +1,4 @@
-"""`hall appointment slots|book|list|cancel`: 预约 from the command line (phone bookings, a script that loads the
+"""`hall appointment slots|book|list|import|cancel`: 预约 from the command line (phone bookings, a script that loads the
 online platform's bookings). Queues are named by their letter (A, Y …) in this hall."""
 
 from __future__ import annotations
@@ -97,6 +97,24 @@ def _cancel(ctx: CliContext) -> int:
     return 0
 
 
+def _import(ctx: CliContext) -> int:
+    from common.services.appointment_import import import_appointments, read_rows
+    from common.services.sites import resolve_site
+
+    site = resolve_site(ctx.db, None)
+    result = import_appointments(ctx.db, _admin(), site.id, read_rows(ctx.args.file), dry_run=ctx.args.dry_run)
+
+    def text() -> str:
+        if not result.ok:
+            return "\n".join([f"有 {len(result.errors)} 处错误，未导入任何预约（请改正后重新导入）："]
+                             + [f"  {e}" for e in result.errors])
+        verb = "可导入" if result.dry_run else "已导入"
+        return f"{verb} {result.created} 个预约" + (f"，{result.skipped} 个此前已导入" if result.skipped else "") + "。"
+
+    ctx.emit(result, text)
+    return 0 if result.ok else 1
+
+
 def register(sub, parent) -> None:
     p = sub.add_parser("appointment", parents=[parent], help="预约：查看时段、登记、列表、取消")
     cs = p.add_subparsers(dest="appointment_command", metavar="操作", required=True)
@@ -116,6 +134,10 @@ def register(sub, parent) -> None:
     ls = cs.add_parser("list", parents=[parent], help="某天的全部预约")
     ls.add_argument("date", nargs="?", help="日期（默认今天）")
     ls.set_defaults(handler=_list)
+    im = cs.add_parser("import", parents=[parent], help="导入网上预约平台导出的预约（.xlsx 或 .csv，保留平台的预约码）")
+    im.add_argument("file")
+    im.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+    im.set_defaults(handler=_import)
     cn = cs.add_parser("cancel", parents=[parent], help="取消预约")
     cn.add_argument("code", help="预约码")
     cn.set_defaults(handler=_cancel)

@@ -247,20 +247,32 @@ def _book(db: Database, actor: Actor, queue_id: int, day: dt.date, slot_start: d
         if held is not None:
             raise Conflict(f"该身份证号已预约 {day.month}月{day.day}日 {held.slot_start:%H:%M} 的“{queue.name}”，"
                            f"预约码 {held.code}；如需改期请先取消原预约。")
-        item_id = None
-        if item_code:
-            item = s.scalar(select(ServiceItem).where(ServiceItem.code == item_code))
-            if item is None or item.status != ItemStatus.IN_FORCE:
-                raise NotFound(f"找不到事项“{item_code}”，或该事项已取消。")
-            item_id = item.id
-        appt = Appointment(site_id=queue.site_id, queue_id=queue.id, item_id=item_id, code=_new_code(), day=day,
-                           slot_start=slot.start, slot_end=slot.end, applicant_name=name, id_number=id_no,
-                           phone=phone, status=AppointmentStatus.BOOKED, created_at=now)
-        s.add(appt)
-        s.flush()
-        audit.record(s, actor, "appointment.booked", "appointment", appt.code,
-                     {"queue": queue.prefix, "day": day.isoformat(), "slot": f"{slot.start:%H:%M}"}, at=now)
+        appt = insert_booking(s, actor, queue, day, slot.start, slot.end, name=name, id_no=id_no, phone=phone,
+                              item_id=item_id_of(s, item_code), code=_new_code(), now=now)
         return _info(s, appt)
+
+
+def item_id_of(s: Session, item_code: Optional[str]) -> Optional[int]:
+    if not item_code:
+        return None
+    item = s.scalar(select(ServiceItem).where(ServiceItem.code == item_code))
+    if item is None or item.status != ItemStatus.IN_FORCE:
+        raise NotFound(f"找不到事项“{item_code}”，或该事项已取消。")
+    return item.id
+
+
+def insert_booking(s: Session, actor: Actor, queue: Queue, day: dt.date, start: dt.time, end: dt.time, *, name: str,
+                   id_no: str, phone: str, item_id: Optional[int], code: str, now: dt.datetime,
+                   source: str = "counter") -> Appointment:
+    """The booking row and its audit entry (checked values; the caller's transaction)."""
+    appt = Appointment(site_id=queue.site_id, queue_id=queue.id, item_id=item_id, code=code, day=day,
+                       slot_start=start, slot_end=end, applicant_name=name, id_number=id_no, phone=phone,
+                       status=AppointmentStatus.BOOKED, created_at=now)
+    s.add(appt)
+    s.flush()
+    audit.record(s, actor, "appointment.booked", "appointment", code,
+                 {"queue": queue.prefix, "day": day.isoformat(), "slot": f"{start:%H:%M}", "source": source}, at=now)
+    return appt
 
 
 def cancel(db: Database, actor: Actor, code: str, *, now: Optional[dt.datetime] = None) -> AppointmentInfo:

@@ -42,3 +42,32 @@ def test_demo_bookings_then_book_list_and_cancel(db_url, capsys):
     assert "不是" in capsys.readouterr().err
     assert main(["--db", db_url, "appointment", "slots", "Q"]) != 0
     assert "没有字母为“Q”" in capsys.readouterr().err
+
+
+def test_import_from_the_online_platform(db_url, capsys, tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from common import clock
+
+    assert main(["--db", db_url, "demo-data"]) == 0
+    assert main(["--db", db_url, "appointment", "slots", "Y", "--json"]) == 0
+    capsys.readouterr()
+    today = clock.business_day(clock.utcnow(), "Asia/Shanghai")
+    day = next(today + dt.timedelta(days=n) for n in range(1, 10) if (today + dt.timedelta(days=n)).weekday() < 5)
+    wb = Workbook()
+    wb.active.append(["预约码", "业务", "日期", "时段", "姓名", "身份证号码"])
+    wb.active.append(["WSX0001", "Y", day.isoformat(), "14:00-14:30", "刘𠮷", "11010519491231002X"])
+    wb.save(tmp_path / "platform.xlsx")
+    assert main(["--db", db_url, "appointment", "import", str(tmp_path / "platform.xlsx"), "--dry-run"]) == 0
+    assert "可导入 1 个预约" in capsys.readouterr().out
+    assert main(["--db", db_url, "appointment", "import", str(tmp_path / "platform.xlsx")]) == 0
+    assert "已导入 1 个预约" in capsys.readouterr().out
+    assert main(["--db", db_url, "appointment", "import", str(tmp_path / "platform.xlsx")]) == 0
+    assert "1 个此前已导入" in capsys.readouterr().out
+    wb.active.append(["WSX0002", "Y", day.isoformat(), "14:00", "", "11010519491231002X"])
+    wb.save(tmp_path / "platform.xlsx")
+    assert main(["--db", db_url, "appointment", "import", str(tmp_path / "platform.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "未导入任何预约" in out and "第 3 行“姓名”" in out

@@ -137,3 +137,80 @@ def test_slip_qr_decodes_to_the_code(db, hall):
     a = book(db, hall)
     image = render_png(ap.appointment_slip_layout(a, "测试县政务服务中心"), 80)
     assert [d.data.decode() for d in decode(image.convert("L"))] == [a.code]
+
+
+# -- bookings from the online platform -------------------------------------------------------------------------
+
+
+def _xlsx(path, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["预约码", "业务", "日期", "时段", "姓名", "身份证号码", "手机号码", "事项编码"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_import_keeps_the_platforms_codes_is_all_or_nothing_and_repeatable(db, hall, tmp_path):
+    from common.services.appointment_import import import_appointments, read_rows
+
+    good = [["WS20260302A1", "Y", dt.date(2026, 3, 2), "10:00-10:30", "欧阳𠮷", PERSON_ID, "13800138000", "PRO-001"],
+            ["ws20260303b2", "企业开办预约", "2026/3/3", "09:30", "李四", person_id("44030619900101123"), "", ""]]
+    bad = good + [["WS9", "Z", "2026-03-08", "25:00", "", "123", "1", "NOPE"]]
+    clerk = hall.actors["C001"]
+    result = import_appointments(db, clerk, hall.site_id, read_rows(_xlsx(tmp_path / "bad.xlsx", bad)),
+                                 now=at(2026, 3, 2, 9))
+    assert not result.ok and result.created == 0
+    assert result.errors == ["第 4 行“预约码”：应为 4–16 位字母或数字。"]
+    bad[-1][0] = "WS2026030999"
+    errors = import_appointments(db, clerk, hall.site_id, read_rows(_xlsx(tmp_path / "bad.xlsx", bad)),
+                                 now=at(2026, 3, 2, 9)).errors
+    assert errors == ["第 4 行“业务”：本大厅没有业务“Z”（填队列字母如 Y，或业务名称）。"]
+    with db.read() as s:
+        assert s.scalar(select(Appointment.id)) is None  # one bad row: nothing imported
+
+    path = _xlsx(tmp_path / "good.xlsx", good)
+    dry = import_appointments(db, clerk, hall.site_id, read_rows(path), dry_run=True, now=at(2026, 3, 2, 9))
+    assert dry.ok and dry.created == 2
+    first = import_appointments(db, clerk, hall.site_id, read_rows(path), now=at(2026, 3, 2, 9))
+    again = import_appointments(db, clerk, hall.site_id, read_rows(path), now=at(2026, 3, 2, 9))
+    assert (first.created, again.created, again.skipped) == (2, 0, 2)
+    monday = {a.code: a for a in ap.list_day(db, clerk, hall.site_id, MONDAY)}
+    assert monday["WS20260302A1"].slot_text == "10:00–10:30" and monday["WS20260302A1"].item_code == "PRO-001"
+    tuesday = ap.list_day(db, clerk, hall.site_id, dt.date(2026, 3, 3))
+    assert [(a.code, a.slot_text) for a in tuesday] == [("WS20260303B2", "09:30–10:00")]  # the hall's slot length
+    # the platform's code works at the kiosk, and the place counts for the counter's bookings
+    t = check_in_appointment(db, "ws20260302a1", now=at(2026, 3, 2, 9, 55))
+    assert t.queue_id == hall.queue_id
+    assert ap.slots(db, hall.queue_id, MONDAY, now=at(2026, 3, 2, 9))[2].booked == 1
+
+
+def test_import_reports_every_bad_cell_and_reads_gbk_csv(db, hall, tmp_path):
+    from common.services.appointment_import import import_appointments, read_rows
+
+    text = ("预约码,业务,日期,时段,姓名,身份证号码,手机号码\n"
+            "WS000001,Y,2026-03-01,09:00,张三,11010519491231002X,\n"
+            "WS000002,Y,2026-03-07,09:00,张三,11010519491231002X,\n"
+            "WS000003,Y,2026-03-02,9点,张三,11010519491231002X,\n"
+            "WS000004,Y,2026-03-02,09:00,张三,110105194912310021,\n"
+            "WS000005,Y,2026-03-02,09:00,张三,11010519491231002X,13800138000\n"
+            "WS000005,Y,2026-03-02,09:30,张三,11010519491231002X,\n"
+            "WS000007,Y,2026-03-02,09:30,李四,11010519491231002X,12345\n")
+    path = tmp_path / "platform.csv"
+    path.write_bytes(text.encode("gb18030"))  # what Excel on Chinese Windows saves
+    result = import_appointments(db, hall.actors["C001"], hall.site_id, read_rows(path), now=at(2026, 3, 2, 8))
+    assert result.errors == [
+        "第 2 行“日期”：2026-03-01 已经过去。",
+        "第 3 行“日期”：2026-03-07 大厅不开放。",
+        "第 4 行“时段”：应为 09:00-09:30 或 09:00 这样的格式。",
+        "第 5 行“身份证号码”：身份证号码校验位不正确，请核对后重新输入",
+        "第 7 行“预约码”：WS000005 与第 6 行重复。",
+        "第 8 行“手机号码”：" + result.errors[5].split("：", 1)[1],
+    ]
+    assert "手机" in result.errors[5] and result.created == 0
+    (tmp_path / "no_columns.csv").write_text("code,name\nA,B\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="缺少列"):
+        read_rows(tmp_path / "no_columns.csv")
