@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session
 
 from common import clock
 from common.db.engine import Database
-from common.db.models import Appointment, Queue, ServiceItem, ServiceItemVersion, Site
+from common.db.models import Appointment, Queue, ServiceItem, Site
 from common.domain import AppointmentStatus, ItemStatus, Role
 from common.errors import Conflict, InvalidInput, NotFound
 from common.printing.layout import Block, Columns, QrBlock, Rule, Text
 from common.services import audit
 from common.services.calendar import opening_calendar_in
 from common.services.cases.lookup import mask_name
+from common.services.catalog import item_code_and_name
 from common.services.permissions import Actor, require
 from common.services.settings import get_setting
 from common.validation import ValidationError, mask_id_number, mask_mobile, validate_id_number, validate_mobile, \
@@ -311,14 +312,7 @@ def mark_missed(session: Session, site_id: int, day: dt.date) -> int:
 
 def _info(s: Session, a: Appointment) -> AppointmentInfo:
     queue = s.get(Queue, a.queue_id)
-    item_code = item_name = ""
-    if a.item_id:
-        item = s.get(ServiceItem, a.item_id)
-        if item is not None:
-            item_code = item.code
-            if item.current_version_id:
-                item_name = s.scalar(select(ServiceItemVersion.name)
-                                     .where(ServiceItemVersion.id == item.current_version_id)) or ""
+    item_code, item_name = item_code_and_name(s, a.item_id)
     status = AppointmentStatus(a.status)
     return AppointmentInfo(
         code=a.code, site_id=a.site_id, queue_id=a.queue_id, queue_prefix=queue.prefix if queue else "",

@@ -309,6 +309,19 @@ class Problem:
 # ----------------------------------------------------------------------------------------------- normalising & checks
 
 
+def item_code_and_name(s: Session, item_id: Optional[int]) -> tuple[str, str]:
+    """(code, current name) of an item for a record that points at it; ("", "") when there is none."""
+    if not item_id:
+        return "", ""
+    item = s.get(ServiceItem, item_id)
+    if item is None:
+        return "", ""
+    name = ""
+    if item.current_version_id:
+        name = s.scalar(select(ServiceItemVersion.name).where(ServiceItemVersion.id == item.current_version_id)) or ""
+    return item.code, name
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""

@@ -31,7 +31,6 @@ from common.db.models import (
     Complaint,
     Department,
     ServiceItem,
-    ServiceItemVersion,
     Site,
     Staff,
     Window,
@@ -42,6 +41,7 @@ from common.errors import InvalidInput, NotFound, PermissionDenied
 from common.printing.layout import Block, Columns, Rule, Text
 from common.services import audit
 from common.services.events import publish
+from common.services.catalog import item_code_and_name
 from common.services.permissions import Actor, require
 from common.services.settings import get_setting
 from common.validation import ValidationError, mask_mobile, validate_mobile
@@ -123,14 +123,7 @@ def _info(s: Session, c: Complaint) -> ComplaintInfo:
     window = s.get(Window, c.window_id) if c.window_id else None
     staff = s.get(Staff, c.staff_id) if c.staff_id else None
     case_no = s.scalar(select(Case.case_no).where(Case.id == c.case_id)) if c.case_id else None
-    item_code, item_name = "", ""
-    if c.item_id:
-        item = s.get(ServiceItem, c.item_id)
-        if item is not None:
-            item_code = item.code
-            if item.current_version_id:
-                item_name = s.scalar(select(ServiceItemVersion.name)
-                                     .where(ServiceItemVersion.id == item.current_version_id)) or ""
+    item_code, item_name = item_code_and_name(s, c.item_id)
     handler = s.get(Staff, c.handled_by_id) if c.handled_by_id else None
     status = ComplaintStatus(c.status)
     return ComplaintInfo(
