@@ -320,3 +320,14 @@ def test_setup_keeps_the_config_file_mode_and_comments(machine, capsys):
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert load_config(path).machine.role == "display"
     assert "# ==== 小票打印机 ====" in path.read_text(encoding="utf-8")
+
+
+def test_spec_excludes_no_qt_module_the_apps_import():
+    """A Qt module the code imports but the bundle leaves out crashes the installed app at start."""
+    imported = set()
+    for path in list((ROOT / "counter").rglob("*.py")) + list((ROOT / "kiosk").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+                     and n.module.startswith("PySide6.")}
+    assert "PySide6.QtCharts" in imported
+    assert not imported & set(_spec_literal("excludes"))
