@@ -68,3 +68,23 @@ def test_a_supervisor_does_not_book(hall, counters):
     c = counters(hall)
     c.login("1903", 0, back_office=True)
     assert c.c.appointments is None and c.w.cases.book_button.isHidden()
+
+
+def test_printer_out_of_paper_keeps_the_booking_and_says_to_read_the_code_out(hall, counters, qtbot, tmp_path):
+    from common.printing.backends import PrinterError, set_dummy_fault
+
+    c = counters(hall, notice_output=notice_output(tmp_path))
+    c.login("1004", 4)
+    d = _open_dialog(c, qtbot)
+    type_text(d.name_edit, "周七")
+    type_text(d.id_edit, "11010519491231002X")
+    set_dummy_fault(PrinterError("打印机缺纸，请更换纸卷", "paper_out"))
+    try:
+        qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+        c.wait_until(lambda: c.c.appointments.dialog is None)
+    finally:
+        set_dummy_fault(None)
+    banner = c.w.cases.banner.text()
+    with hall.read() as s:
+        code = s.scalar(select(Appointment.code).where(Appointment.applicant_name == "周七"))
+    assert code and code in banner and "缺纸" in banner and "告知群众" in banner
