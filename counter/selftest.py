@@ -819,6 +819,10 @@ class Tour:
         view.detail_tabs.setCurrentIndex(1)
         self.settle()
         self.capture("supervision_chart")
+        for title, name in (("人员", "supervision_clerks"), ("业务队列", "supervision_queues")):
+            view.detail_tabs.setCurrentWidget(view.extra_tables[title])
+            self.settle()
+            self.capture(name)
         view.detail_tabs.setCurrentIndex(0)
 
     def _supervision_export(self) -> None:

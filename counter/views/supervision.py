@@ -142,11 +142,12 @@ class SupervisionView(QWidget):
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.detail_tabs.addTab(self.chart_view, "分时段客流")
         split.addWidget(self.detail_tabs)
-        split.setStretchFactor(0, 6)
-        split.setStretchFactor(1, 5)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         root.addWidget(split, 1)
 
         self.report: Any = None
+        self.extra_tables: dict[str, Any] = {}  # tab title → table (人员, 部门, 业务队列), made on the first report
         self.set_busy(False)
 
     # -- input -----------------------------------------------------------------------------------
@@ -171,8 +172,10 @@ class SupervisionView(QWidget):
     # -- output ----------------------------------------------------------------------------------
 
     def show_report(self, report: Any, figures: list[tuple[str, str]], headline: str,
-                    windows: list[WindowLine], idle_windows: int) -> None:
-        """`figures`: the headline figures as (label, text); `windows`: the windows worked at in the period."""
+                    windows: list[WindowLine], idle_windows: int,
+                    tables: list[tuple[str, list[str], list[list[str]]]] = ()) -> None:
+        """`figures`: the headline figures as (label, text); `windows`: the windows worked at in the period;
+        `tables`: further breakdowns (人员, 部门, 业务队列) as (tab title, columns, rows of text)."""
         self.report = report
         self.title.setText(report.title)
         self.subtitle.setText(f"统计期 {report.period.day_from} 至 {report.period.day_to}，统计截至 "
@@ -196,6 +199,12 @@ class SupervisionView(QWidget):
                 item.setForeground(QColor(theme.DANGER))
                 item.setToolTip(line.explanation)
         self.windows_note.setText(f"另有 {idle_windows} 个窗口本期无人在岗、无办件。" if idle_windows else "")
+        for title, columns, rows in tables:
+            table = self.extra_tables.get(title)
+            if table is None:
+                table = self.extra_tables[title] = make_table(columns, f"report_{len(self.extra_tables)}")
+                self.detail_tabs.addTab(table, title)
+            fill_table(table, rows)
         self._chart(report)
         self.set_busy(False)
 

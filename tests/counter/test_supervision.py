@@ -50,6 +50,12 @@ def test_supervisor_sees_todays_figures_switches_to_the_week_and_exports(hall, c
     rows = {view.windows.item(r, 0).text(): view.windows.item(r, 2).text() for r in range(view.windows.rowCount())}
     assert rows.get("4号窗口") == "2"
     assert view.warnings.rowCount() == len(report.warnings)
+    clerks = view.extra_tables["人员"]
+    yang = next(r for r in range(clerks.rowCount()) if clerks.item(r, 0).text().startswith("杨帆"))
+    assert clerks.item(yang, 4).text() == "2" and clerks.item(yang, 2).text() == "4号"
+    queues = view.extra_tables["业务队列"]
+    assert any(queues.item(r, 0).text().startswith("A ") and queues.item(r, 2).text() == "2"
+               for r in range(queues.rowCount()))
 
     # the week's report, keyboard-free: choose 周报 and press 统计
     view.period.setCurrentIndex(1)
