@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, and_, bindparam, cast, func, insert, literal_column, select, true, update
@@ -180,16 +180,9 @@ class _WrongDay(Exception):
 
 def _queue_cfg_taking_seq(s: Session, db_url: str, queue_id: int, now: dt.datetime) -> tuple[_QueueCfg, dt.date, int]:
     """PostgreSQL: `_queue_cfg` and `next_seq` in one statement. Raises _WrongDay (roll back, then use the two-step
-    path) when the queue's time zone was not the cached one."""
-    tz = _queue_tz.get((db_url, queue_id), "Asia/Shanghai")
-    day = business_day(now, tz)
-    start, end = day_bounds(day, tz)
-    row = _CFG_SEQ_PG.one(connection(s), {"p_queue": queue_id, "p_day": day, "p_start": start, "p_end": end})
+    path) when the queue's time zone was not the cached one: the counter taken along was for the wrong day."""
+    cfg, day, row = _load_cfg(s, db_url, queue_id, now, _CFG_SEQ_PG)
     if row is None:
-        raise NotFound(f"找不到该业务（队列编号 {queue_id}），请返回重新选择。")
-    cfg = _cfg_from_row(row)
-    if cfg.tz != tz:
-        _queue_tz[(db_url, queue_id)] = cfg.tz
         raise _WrongDay()
     return cfg, day, int(row[26])
 
@@ -199,21 +192,29 @@ def _cfg_from_row(row) -> _QueueCfg:
                      bool(row[22]), int(row[23]), int(row[24]), int(row[25]))
 
 
+def _load_cfg(s: Session, db_url: str, queue_id: int, now: dt.datetime, stmt: Prepared) -> tuple[_QueueCfg, dt.date, Any]:
+    """One run of the configuration query for the business day of the queue's cached time zone. Returns the row
+    too, or None in its place when the cached zone was stale (the cache is corrected; the caller runs it again)."""
+    key = (db_url, queue_id)
+    tz = _queue_tz.get(key, "Asia/Shanghai")
+    day = business_day(now, tz)
+    start, end = day_bounds(day, tz)
+    row = stmt.one(connection(s), {"p_queue": queue_id, "p_day": day, "p_start": start, "p_end": end})
+    if row is None:
+        raise NotFound(f"找不到该业务（队列编号 {queue_id}），请返回重新选择。")
+    cfg = _cfg_from_row(row)
+    if cfg.tz != tz:
+        _queue_tz[key] = cfg.tz  # first use (or the hall moved time zone)
+        return cfg, business_day(now, cfg.tz), None
+    return cfg, day, row
+
+
 def _queue_cfg(s: Session, db_url: str, queue_id: int, now: dt.datetime) -> tuple[_QueueCfg, dt.date]:
     """Queue, site, hall calendar and today's waiting/open-window counts in ONE query."""
-    key = (db_url, queue_id)
-    for _attempt in range(2):
-        tz = _queue_tz.get(key, "Asia/Shanghai")
-        day = business_day(now, tz)
-        start, end = day_bounds(day, tz)
-        row = _CFG.one(connection(s), {"p_queue": queue_id, "p_day": day, "p_start": start, "p_end": end})
-        if row is None:
-            raise NotFound(f"找不到该业务（队列编号 {queue_id}），请返回重新选择。")
-        cfg = _cfg_from_row(row)
-        if cfg.tz == tz:
-            return cfg, day
-        _queue_tz[key] = cfg.tz  # first use (or the hall moved time zone): redo with the right business day
-    return cfg, business_day(now, cfg.tz)
+    cfg, day, row = _load_cfg(s, db_url, queue_id, now, _CFG)
+    if row is None:  # the counts were for another day: redo with the right business day
+        cfg, day, _row = _load_cfg(s, db_url, queue_id, now, _CFG)
+    return cfg, day
 
 
 def _check_walk_up(s: Session, cfg: _QueueCfg, day: dt.date, now: dt.datetime) -> None:

@@ -182,8 +182,12 @@ def test_business_day_is_the_local_date_across_midnight(db):
 
 def test_business_day_in_another_time_zone(db):
     hall = make_hall(db, tz="UTC", all_day=True)
-    t = hall.issue("A", at=dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.timezone.utc))
-    assert t.business_day == dt.date(2026, 3, 1)
+    at = dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.timezone.utc)  # already 2 March in Shanghai, the first guess
+    t = hall.issue("A", at=at)
+    assert (t.business_day, t.number) == (dt.date(2026, 3, 1), "A001")
+    assert hall.issue("A", at=at).number == "A002"
+    with db.read() as s:  # the first guess's counter (PostgreSQL takes it along) was rolled back, not left behind
+        assert sorted(s.scalars(select(QueueCounter.business_day))) == [dt.date(2026, 3, 1)]
 
 
 def test_list_queue_status_counts_and_estimates(db):
