@@ -29,18 +29,9 @@ from common import clock
 from common.db.engine import Database
 from common.db.models import Appointment, Queue
 from common.errors import HallError, InvalidInput
-from common.services.appointments import (
-    BOOK_ROLES,
-    DEFAULT_SLOT_MINUTES,
-    _int_setting,
-    _site_tz,
-    insert_booking,
-    item_id_of,
-)
-from common.services.calendar import opening_calendar_in
+from common.services.appointments import BOOK_ROLES, SlotRules, check_person, insert_booking, item_id_of, slot_rules
 from common.services.permissions import Actor, require
-from common.validation import ValidationError, validate_id_number, validate_mobile, validate_person_name
-from common.workdays import CalendarRangeError
+from common.validation import ValidationError
 
 COLUMNS = {"预约码": "code", "业务": "queue", "日期": "day", "时段": "slot", "姓名": "name", "身份证号码": "id_number",
            "手机号码": "phone", "事项编码": "item"}
@@ -154,14 +145,12 @@ def _check_rows(s: Session, site_id: int, rows: list[tuple[int, dict[str, Any]]]
                 result: ImportResult) -> list[dict[str, Any]]:
     queues = {q.prefix.upper(): q for q in s.scalars(select(Queue).where(Queue.site_id == site_id))}
     by_name = {q.name: q for q in queues.values()}
-    today = clock.business_day(now, _site_tz(s, site_id))
-    minutes = _int_setting(s, "appointment_slot_minutes", site_id, DEFAULT_SLOT_MINUTES, 5, 240)
-    opening = opening_calendar_in(s, site_id)
+    rules = slot_rules(s, site_id, now)
     seen: dict[str, int] = {}
     good = []
     for line, raw in rows:
         try:
-            checked = _check_row(s, raw, queues, by_name, today, minutes, opening)
+            checked = _check_row(s, raw, queues, by_name, rules)
         except _RowProblem as p:
             result.errors.append(f"第 {line} 行“{p.column}”：{p.message}")
             continue
@@ -190,8 +179,12 @@ class _RowProblem(Exception):
         self.message = message
 
 
+# ValidationError.field of `check_person` → the column it came from
+PERSON_COLUMNS = {"name": "姓名", "id_number": "身份证号码", "mobile": "手机号码"}
+
+
 def _check_row(s: Session, raw: dict[str, Any], queues: dict[str, Queue], by_name: dict[str, Queue],
-               today: dt.date, minutes: int, opening: Any) -> dict[str, Any]:
+               rules: SlotRules) -> dict[str, Any]:
     code = _text(raw.get("预约码")).upper()
     if not CODE_RE.fullmatch(code):
         raise _RowProblem("预约码", "应为 4–16 位字母或数字。")
@@ -203,13 +196,14 @@ def _check_row(s: Session, raw: dict[str, Any], queues: dict[str, Queue], by_nam
         day = _day(raw.get("日期"))
     except ValueError as exc:
         raise _RowProblem("日期", str(exc) + "。") from None
-    if day < today:
+    if day < rules.today:  # the platform books ahead on its own terms: only the past and closed days are refused
         raise _RowProblem("日期", f"{day} 已经过去。")
     try:
-        if opening.hours(day) is None:
-            raise _RowProblem("日期", f"{day} 大厅不开放。")
-    except CalendarRangeError as exc:
+        hours = rules.opening.hours(day)
+    except HallError as exc:  # a year whose holidays are unknown
         raise _RowProblem("日期", exc.message) from None
+    if hours is None:
+        raise _RowProblem("日期", f"{day} 大厅不开放。")
     slot_raw = raw.get("时段")
     slot_text = slot_raw.strftime("%H:%M") if isinstance(slot_raw, (dt.time, dt.datetime)) else _text(slot_raw)
     m = SLOT_RE.fullmatch(slot_text)
@@ -221,23 +215,14 @@ def _check_row(s: Session, raw: dict[str, Any], queues: dict[str, Queue], by_nam
     if start is None:
         raise _RowProblem("时段", "应为 09:00-09:30 或 09:00 这样的格式。")
     if end is None:
-        end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=minutes)).time()
+        end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=rules.minutes)).time()
     if end <= start:
         raise _RowProblem("时段", "结束时间应晚于开始时间。")
     try:
-        name = validate_person_name(_text(raw.get("姓名")))
+        name, id_no, phone = check_person(_text(raw.get("姓名")), _text(raw.get("身份证号码")),
+                                          _text(raw.get("手机号码")))
     except ValidationError as exc:
-        raise _RowProblem("姓名", exc.message) from None
-    try:
-        id_no = validate_id_number(_text(raw.get("身份证号码"))).number
-    except ValidationError as exc:
-        raise _RowProblem("身份证号码", exc.message) from None
-    phone = _text(raw.get("手机号码"))
-    if phone:
-        try:
-            phone = validate_mobile(phone)
-        except ValidationError as exc:
-            raise _RowProblem("手机号码", exc.message) from None
+        raise _RowProblem(PERSON_COLUMNS[exc.field], exc.message) from None
     item_code = _text(raw.get("事项编码"))
     try:
         item_id = item_id_of(s, item_code or None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,8 +34,7 @@ from common.services.cases.lookup import mask_name
 from common.services.catalog import item_code_and_name
 from common.services.permissions import Actor, require
 from common.services.settings import get_setting
-from common.validation import ValidationError, mask_id_number, mask_mobile, validate_id_number, validate_mobile, \
-    validate_person_name
+from common.validation import mask_id_number, mask_mobile, validate_id_number, validate_mobile, validate_person_name
 from common.workdays import CalendarRangeError
 
 BOOK_ROLES = (Role.CLERK, Role.CHIEF_REP, Role.MANAGER)
@@ -103,6 +102,50 @@ def _int_setting(s: Session, key: str, site_id: int, default: int, lo: int, hi: 
     return min(hi, max(lo, value))
 
 
+@dataclass(frozen=True)
+class SlotRules:
+    """A hall's booking rules, read once per call: its time zone and today, how far ahead, slot length and
+    capacity (hall settings), and its opening calendar."""
+
+    tz: str
+    today: dt.date
+    days_ahead: int
+    minutes: int
+    capacity: int
+    opening: Any  # HallOpeningCalendar
+
+    def check_day(self, day: dt.date) -> Optional[tuple[dt.time, dt.time]]:
+        """The hall's hours that day (None: closed); InvalidInput for a past day, one too far ahead or a year
+        whose holidays are unknown."""
+        if day < self.today:
+            raise InvalidInput("不能预约已经过去的日期。")
+        if day > self.today + dt.timedelta(days=self.days_ahead):
+            raise InvalidInput(f"最多可预约 {self.days_ahead} 天以内的日期。")
+        try:
+            return self.opening.hours(day)
+        except CalendarRangeError as exc:
+            raise InvalidInput(exc.message) from None
+
+
+def slot_rules(s: Session, site_id: int, now: dt.datetime) -> SlotRules:
+    site = s.get(Site, site_id)
+    tz = (site.timezone if site is not None else None) or clock.DEFAULT_TZ
+    return SlotRules(
+        tz=tz, today=clock.business_day(now, tz),
+        days_ahead=_int_setting(s, "appointment_days_ahead", site_id, DEFAULT_DAYS_AHEAD, 0, 366),
+        minutes=_int_setting(s, "appointment_slot_minutes", site_id, DEFAULT_SLOT_MINUTES, 5, 240),
+        capacity=_int_setting(s, "appointment_slot_capacity", site_id, DEFAULT_SLOT_CAPACITY, 1, 500),
+        opening=opening_calendar_in(s, site_id),
+    )
+
+
+def check_person(name: Any, id_number: Any, phone: Any) -> tuple[str, str, str]:
+    """(name, 18-digit ID, mobile or "") normalized; ValidationError (its `field` says which) when one is wrong."""
+    phone = str(phone or "").strip()
+    return (validate_person_name(name), validate_id_number(id_number).number,
+            validate_mobile(phone) if phone else "")
+
+
 def _queue(s: Session, queue_id: int, *, lock: bool = False) -> Queue:
     q = select(Queue).where(Queue.id == queue_id)
     queue = s.scalar(q.with_for_update() if lock and s.get_bind().dialect.name == "postgresql" else q)
@@ -111,44 +154,27 @@ def _queue(s: Session, queue_id: int, *, lock: bool = False) -> Queue:
     return queue
 
 
-def _site_tz(s: Session, site_id: int) -> str:
-    site = s.get(Site, site_id)
-    return (site.timezone if site is not None else None) or clock.DEFAULT_TZ
-
-
-def _slots_in(s: Session, queue: Queue, day: dt.date, now: dt.datetime) -> list[Slot]:
-    tz = _site_tz(s, queue.site_id)
-    today = clock.business_day(now, tz)
-    ahead = _int_setting(s, "appointment_days_ahead", queue.site_id, DEFAULT_DAYS_AHEAD, 0, 366)
-    if day < today:
-        raise InvalidInput("不能预约已经过去的日期。")
-    if day > today + dt.timedelta(days=ahead):
-        raise InvalidInput(f"最多可预约 {ahead} 天以内的日期。")
-    try:
-        hall = opening_calendar_in(s, queue.site_id).hours(day)
-    except CalendarRangeError as exc:
-        raise InvalidInput(exc.message) from None
+def _slots_in(s: Session, queue: Queue, day: dt.date, now: dt.datetime, rules: SlotRules) -> list[Slot]:
+    hall = rules.check_day(day)
     if hall is None:
         return []
     start = max(hall[0], queue.opens_at) if queue.opens_at else hall[0]
     end = min(hall[1], queue.closes_at) if queue.closes_at else hall[1]
-    minutes = _int_setting(s, "appointment_slot_minutes", queue.site_id, DEFAULT_SLOT_MINUTES, 5, 240)
-    capacity = _int_setting(s, "appointment_slot_capacity", queue.site_id, DEFAULT_SLOT_CAPACITY, 1, 500)
     booked = dict(s.execute(
         select(Appointment.slot_start, func.count())
         .where(Appointment.queue_id == queue.id, Appointment.day == day,
                Appointment.status != AppointmentStatus.CANCELLED)
         .group_by(Appointment.slot_start)
     ).all())
-    local_now = clock.local(now, tz)
+    local_now = clock.local(now, rules.tz)
     slots: list[Slot] = []
     at = dt.datetime.combine(day, start)
     last = dt.datetime.combine(day, end)
-    while at + dt.timedelta(minutes=minutes) <= last:
-        nxt = at + dt.timedelta(minutes=minutes)
-        begun = day == today and at.time() <= local_now.time()
-        slots.append(Slot(at.time(), nxt.time(), capacity, int(booked.get(at.time(), 0)), not begun))
-        at = nxt
+    step = dt.timedelta(minutes=rules.minutes)
+    while at + step <= last:
+        begun = day == rules.today and at.time() <= local_now.time()
+        slots.append(Slot(at.time(), (at + step).time(), rules.capacity, int(booked.get(at.time(), 0)), not begun))
+        at += step
     return slots
 
 
@@ -173,7 +199,8 @@ def slots(db: Database, queue_id: int, day: dt.date, *, now: Optional[dt.datetim
     """The day's slots of a queue with what is left in each (empty when the hall is closed that day)."""
     now = clock.utcnow() if now is None else now
     with db.read() as s:
-        return _slots_in(s, _queue(s, queue_id), day, now)
+        queue = _queue(s, queue_id)
+        return _slots_in(s, queue, day, now, slot_rules(s, queue.site_id, now))
 
 
 def open_days(db: Database, queue_id: int, *, now: Optional[dt.datetime] = None) -> list[dt.date]:
@@ -181,13 +208,12 @@ def open_days(db: Database, queue_id: int, *, now: Optional[dt.datetime] = None)
     now = clock.utcnow() if now is None else now
     with db.read() as s:
         queue = _queue(s, queue_id)
-        today = clock.business_day(now, _site_tz(s, queue.site_id))
-        ahead = _int_setting(s, "appointment_days_ahead", queue.site_id, DEFAULT_DAYS_AHEAD, 0, 366)
+        rules = slot_rules(s, queue.site_id, now)
         days = []
-        for n in range(ahead + 1):
-            day = today + dt.timedelta(days=n)
+        for n in range(rules.days_ahead + 1):
+            day = rules.today + dt.timedelta(days=n)
             try:
-                if any(sl.bookable for sl in _slots_in(s, queue, day, now)):
+                if any(sl.bookable for sl in _slots_in(s, queue, day, now, rules)):
                     days.append(day)
             except InvalidInput:  # a year the calendar does not know yet: stop there
                 break
@@ -213,12 +239,7 @@ def book(
 ) -> AppointmentInfo:
     """Book one place in a slot for a citizen (a clerk at the window, or an import from the online platform)."""
     require(actor, *BOOK_ROLES, action="预约登记")
-    try:
-        name = validate_person_name(name)
-        id_no = validate_id_number(id_number).number
-        phone = validate_mobile(phone) if (phone or "").strip() else ""
-    except ValidationError as exc:
-        raise InvalidInput(exc.message) from None
+    name, id_no, phone = check_person(name, id_number, phone)  # ValidationError is an InvalidInput
     now = clock.utcnow() if now is None else now
     last: Exception | None = None
     for _attempt in range(_ATTEMPTS):
@@ -235,7 +256,8 @@ def _book(db: Database, actor: Actor, queue_id: int, day: dt.date, slot_start: d
         queue = _queue(s, queue_id, lock=True)  # PostgreSQL: one booking of this queue at a time
         if actor.site_id is not None and actor.site_id != queue.site_id:
             raise InvalidInput("只能预约本服务中心的业务。")
-        slot = next((sl for sl in _slots_in(s, queue, day, now) if sl.start == slot_start), None)
+        rules = slot_rules(s, queue.site_id, now)
+        slot = next((sl for sl in _slots_in(s, queue, day, now, rules) if sl.start == slot_start), None)
         if slot is None:
             raise InvalidInput(f"{day.month}月{day.day}日 {slot_start:%H:%M} 不是“{queue.name}”可预约的时段。")
         if not slot.bookable:

@@ -19,6 +19,7 @@ from typing import Any, Optional
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from common import clock
 from common.db.engine import Database
 from common.db.models import (
     Base,
@@ -278,7 +279,8 @@ def load_demo_hall(
 
         # The demo runs on any date: a year the built-in holidays don't cover yet gets the law's days off (预估).
         calendar_warnings = []
-        for year in years_missing_through(s, dt.date.today() + dt.timedelta(days=366)):
+        today = clock.business_day(clock.utcnow(), hall_site.timezone)
+        for year in years_missing_through(s, today + dt.timedelta(days=366)):
             days_off = enter_provisional_in(s, year)
             calendar_warnings.append(f"{year} 年的放假安排尚未录入，已按放假办法预估 {days_off} 个放假日（不含调休上班日）；"
                                      f"国务院公布后请用 hall calendar set 录入。")

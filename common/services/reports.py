@@ -66,7 +66,9 @@ from common.db.models import (
 from common.domain import CaseStatus, CaseType, ComplaintStatus, ItemStatus, RatingLevel, Role, WindowKind, window_title
 from common.domain import TicketEventKind as K
 from common.errors import InvalidInput, NotFound
+from common.services.cases.lookup import mask_name
 from common.services.permissions import Actor, require
+from common.validation import mask_id_number
 
 REPORT_ROLES: tuple[Role, ...] = (Role.MANAGER, Role.SUPERVISOR)
 
@@ -513,19 +515,6 @@ def _case_event_time(ev: Any) -> dt.datetime:
 
 def _window_label(w: Window) -> str:
     return window_title(w.number, w.name)
-
-
-def mask_id(id_no: str) -> str:
-    s = (id_no or "").strip()
-    if len(s) <= 8:
-        return s[:2] + "*" * max(0, len(s) - 2)
-    return s[:4] + "*" * (len(s) - 8) + s[-4:]
-
-
-def _mask_name(name: str, enterprise: bool) -> str:
-    from common.services.cases.lookup import mask_name
-
-    return mask_name(name, enterprise=enterprise)
 
 
 def _merge(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -1287,8 +1276,8 @@ class _Builder:
             code, name, dept = d["items"].get(item_id, ("", "", None))
             ordered = sorted(fs, key=lambda x: x.intake_at)
             repeat_rows.append(RepeatRow(
-                applicant=_mask_name(first.applicant_name, str(first.applicant_kind) == "enterprise"),
-                id_no=mask_id(id_no), item_code=code, item=name, department=self.dept_name(dept),
+                applicant=mask_name(first.applicant_name, enterprise=str(first.applicant_kind) == "enterprise"),
+                id_no=mask_id_number(id_no), item_code=code, item=name, department=self.dept_name(dept),
                 visits=len(visits), case_nos=[f.case.case_no for f in ordered],
                 types=[f.ctype.label for f in ordered],
             ))
@@ -1477,8 +1466,9 @@ class _Builder:
 __all__ = [
     "ClerkRow", "DayRow", "DepartmentRow", "ExplanationRow", "HallReport", "HourRow", "IdleRow", "ItemRow",
     "NOTES", "Overview", "OverdueRow", "OutsideLoopRow", "Period", "QueueRow", "RepeatRow", "ReportWarning",
-    "UnstaffedRow", "WARNING_LABELS", "WindowRow", "day_period", "hall_report", "mask_id", "month_period", "p90",
-    "period_for", "week_period", "fmt_as_of", "fmt_pct", "fmt_min", "overview_rows", "headline",
+    "UnstaffedRow", "WARNING_LABELS", "WindowRow", "day_period", "hall_report", "month_period", "p90",
+    "period_for", "week_period", "fmt_as_of", "fmt_pct", "fmt_min", "overview_rows", "headline", "KEY_FIGURES",
+    "key_figures",
 ]
 
 

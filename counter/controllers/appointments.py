@@ -24,16 +24,19 @@ class AppointmentController(QObject, DialogHost):
         self.printer = printer
         self.dialog = None
         self._closed = False
+        self._opening = False  # the queues are being read: a second press must not open a second dialog
 
     def stop(self) -> None:
         self._closed = True
         self.close_dialog()
 
     def open(self) -> None:
-        if self.dialog is not None or self._closed:
+        if self.dialog is not None or self._closed or self._opening:
             return
+        self._opening = True
 
         def show(queues: list[Any]) -> None:
+            self._opening = False
             d = AppointmentDialog(queues, parent=self.dialog_parent)
             d.queueChosen.connect(lambda qid, d=d: self._load(d, lambda: self.services.appointment_days(qid),
                                                               d.set_days))
@@ -42,8 +45,11 @@ class AppointmentController(QObject, DialogHost):
             self.open_dialog(d, lambda data, d=d: self._book(d, data))
             d.start()
 
-        self._submit(lambda: self.services.appointment_queues(), show,
-                     lambda exc: self.message.emit(error_text(exc), "error"))
+        def failed(exc: BaseException) -> None:
+            self._opening = False
+            self.message.emit(error_text(exc), "error")
+
+        self._submit(self.services.appointment_queues, show, failed)
 
     def _load(self, d: AppointmentDialog, fn, apply) -> None:
         self._submit(fn, lambda result: apply(result) if self.dialog is d else None,

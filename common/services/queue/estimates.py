@@ -26,7 +26,6 @@ from common.domain import Priority, TicketStatus
 from common.errors import NotFound
 from common.services.queue._base import (
     ALL_PRIORITIES,
-    NON_NORMAL,
     Q,
     S,
     T,
@@ -245,18 +244,6 @@ def open_windows_subquery(queue_col, day):
         select(func.count())
         .select_from(WQ.join(W, W.c.id == WQ.c.window_id))
         .where(WQ.c.queue_id == queue_col, W.c.active.is_(True), open_session)
-        .scalar_subquery()
-    )
-
-
-def waiting_count_subquery(queue_col, day_start: dt.datetime, day_end: dt.datetime, *, normal: bool):
-    """Scalar: today's waiting tickets of the queue, normal or priority (index range on ix_ticket_waiting)."""
-    cond = T.c.priority == Priority.NORMAL if normal else any_priority(T.c.priority, NON_NORMAL)
-    return (
-        select(func.count())
-        .select_from(T)
-        .where(T.c.queue_id == queue_col, T.c.status == TicketStatus.WAITING, cond,
-               T.c.queued_at >= day_start, T.c.queued_at < day_end)
         .scalar_subquery()
     )
 

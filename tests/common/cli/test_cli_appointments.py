@@ -7,29 +7,26 @@ import json
 from common.cli import main
 
 
-def test_demo_bookings_then_book_list_and_cancel(db_url, capsys):
+def test_demo_bookings_then_book_list_and_cancel(db, db_url, capsys):
+    from sqlalchemy import select
+
+    from common.db.models import Appointment
+
     assert main(["--db", db_url, "demo-data", "--json"]) == 0
     demo = json.loads(capsys.readouterr().out)
     assert len(demo["appointments"]) == 4 and all(a.startswith("YY") for a in demo["appointments"])
-    code, day_text = demo["appointments"][0].split()[:2]
+    code = demo["appointments"][0].split()[0]
+    with db.read() as s:
+        day = s.scalar(select(Appointment.day).where(Appointment.code == code))
 
-    assert main(["--db", db_url, "appointment", "list", "--json"]) == 0
-    capsys.readouterr()
-    # the first demo day: find it from the booking list of the coming days via the slots of queue Y
-    import datetime as dt
-
-    from common import clock
-
-    today = clock.business_day(clock.utcnow(), "Asia/Shanghai")
-    days = [today + dt.timedelta(days=n) for n in range(15)]
-    day = next(d for d in days if f"{d.month}月{d.day}日" == day_text)
     assert main(["--db", db_url, "appointment", "slots", "Y", day.isoformat(), "--json"]) == 0
     slots = json.loads(capsys.readouterr().out)
-    free = next(s for s in slots if s["bookable"] and s["left"] > 0)
+    assert sum(s["booked"] for s in slots) == 2  # the demo booked two slots on each of its first two days
+    free = next(s for s in slots if s["bookable"] and s["booked"] == 0)
     assert main(["--db", db_url, "appointment", "book", "y", day.isoformat(), free["start"][:5], "--name", "赵𠮷",
                  "--id", "11010519491231002X", "--phone", "13800138000", "--json"]) == 0
     booked = json.loads(capsys.readouterr().out)
-    assert booked["name_masked"] == "赵*" and booked["status"] == "booked"
+    assert booked["name_masked"] == "赵*" and booked["status"] == "booked" and booked["day"] == day.isoformat()
 
     assert main(["--db", db_url, "appointment", "list", day.isoformat(), "--json"]) == 0
     codes = {a["code"] for a in json.loads(capsys.readouterr().out)}
